@@ -1,0 +1,77 @@
+# Locker: `make run` serves the site beside the 7digital sandbox; `make test` lints and runs every test.
+SHELL := /bin/bash
+PYTHON_VERSION ?= 3.12
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SANDBOX_PORT ?= 8001
+export DJANGO_SETTINGS_MODULE := lockersite.settings
+
+.PHONY: run test lint format install install-dev browser sandbox migrate demo bench serve-prod clean
+
+# A 3.12+ interpreter: pyenv's when present, else python3.12 / python3 if new enough.
+BASE_PYTHON := $(shell \
+	if command -v pyenv >/dev/null 2>&1 && pyenv prefix $(PYTHON_VERSION) >/dev/null 2>&1; then \
+		echo "$$(pyenv prefix $(PYTHON_VERSION) | head -1)/bin/python"; \
+	elif command -v python$(PYTHON_VERSION) >/dev/null 2>&1; then command -v python$(PYTHON_VERSION); \
+	else command -v python3; fi)
+
+$(VENV)/.created:
+	@$(BASE_PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Locker needs Python 3.12+, found " + sys.version.split()[0] + " at $(BASE_PYTHON). Install it with pyenv (pyenv install 3.12) and retry.")'
+	$(BASE_PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.created requirements.txt
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "Chromium not found: run 'sudo apt-get install chromium' to enable the browser tests"; fi; \
+	fi
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+run: install migrate
+	@$(PY) -m sandbox serve --host $(HOST) --port $(SANDBOX_PORT) & echo $$! > .sandbox.pid; \
+	trap 'kill $$(cat .sandbox.pid) 2>/dev/null; rm -f .sandbox.pid' EXIT INT TERM; \
+	$(PY) scripts/wait_for_url.py http://$(HOST):$(SANDBOX_PORT)/_sandbox/faults && \
+	$(PY) manage.py seed_demo && \
+	echo "" && echo "Locker is at http://$(HOST):$(PORT)/  (sign in as demo@example.com / locker-demo)" && \
+	echo "7digital sandbox at http://$(HOST):$(SANDBOX_PORT)/ (accounts: demo@sandbox.test / demo)" && echo "" && \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+sandbox: install
+	$(PY) -m sandbox serve --host $(HOST) --port $(SANDBOX_PORT)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null
+	$(PY) manage.py check
+
+format: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: install-dev browser lint
+	$(PY) -m pytest
+
+bench: install-dev
+	$(PY) bench/parse_bench.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LockerConfig(AppConfig):
+    name = "locker"
+    verbose_name = "Locker"

@@ -1,0 +1,122 @@
+"""Download, stream and history views. The decisions live in `downloads.py`; these only speak HTTP."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect, retarget, reswap, trigger_client_event
+
+from locker import linking, throttle
+from locker.downloads import DownloadRefused, authorise_download, find_track, last_downloads, track_view
+from locker.forms import DownloadForm, TrackForm
+from locker.models import DownloadEvent
+from locker.presenters import present_release
+from locker.sevendigital import client as sevendigital
+
+DOWNLOADS_PER_MINUTE = 20
+PLAYS_PER_MINUTE = 60
+DOUBLE_CLICK_SECONDS = 5
+
+
+@login_required
+@require_POST
+@never_cache
+def download(request: HttpRequest) -> HttpResponse:
+    form = DownloadForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, DownloadRefused("That download request was not valid.", status=400))
+    release_id, track_id, format_id = (form.cleaned_data[k] for k in ("release", "track", "format"))
+    link = linking.get_link(request.user)
+    if link is None:
+        return _refuse(request, DownloadRefused("Link your 7digital account first.", status=409))
+    if not throttle.allow("download", request.user.pk, limit=DOWNLOADS_PER_MINUTE, per_seconds=60):
+        return _refuse(request, DownloadRefused(
+            "That's a lot of downloads in a short time. Please wait a minute and try again.", status=429))
+    once = f"download:{request.user.pk}:{track_id}:{format_id}"
+    if not throttle.claim_once(once, DOUBLE_CLICK_SECONDS):
+        return _refuse(request, DownloadRefused("Your download is already starting.", status=409))
+    try:
+        url = authorise_download(link, release_id, track_id, format_id)
+    except DownloadRefused as refusal:
+        throttle.release(once)  # nothing was signed: let the customer retry straight away
+        return _refuse(request, refusal, track_id=track_id)
+    if not request.htmx:
+        response = HttpResponseRedirect(url)
+    else:
+        response = HttpResponseClientRedirect(url)
+        trigger_client_event(response, "locker-downloaded", {"track": f"track-{release_id}-{track_id}"})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _refuse(request: HttpRequest, refusal: DownloadRefused, *, track_id: int | None = None) -> HttpResponse:
+    track = track_view(refusal.release, track_id) if refusal.release and track_id else None
+    if request.htmx and track is not None:
+        context = {"track": track, "release": refusal.release, "flash": refusal.message}
+        return render(request, "locker/_track.html", context, status=refusal.status)
+    if request.htmx:
+        response = render(request, "locker/_flash.html", {"message": refusal.message}, status=refusal.status)
+        return reswap(retarget(response, "#flash"), "innerHTML")
+    return render(request, "locker/download_refused.html", {"message": refusal.message}, status=refusal.status)
+
+
+@login_required
+@require_GET
+@never_cache
+def track_row(request: HttpRequest, release_id: int, track_id: int) -> HttpResponse:
+    """The fresh state of one row, fetched by htmx after a download."""
+    link = linking.get_link(request.user)
+    if link is None:
+        return HttpResponse(status=404)
+    try:
+        found = find_track(link, release_id, track_id)
+    except DownloadRefused as refusal:
+        return _refuse(request, refusal)
+    release = present_release(
+        found.item,
+        now=timezone.now(),
+        preferred_format=link.preferred_format_id,
+        last_downloads=last_downloads(request.user, [track_id]),
+    )
+    return render(request, "locker/_track.html", {"track": track_view(release, track_id), "release": release})
+
+
+@login_required
+@require_POST
+@never_cache
+def stream(request: HttpRequest) -> JsonResponse:
+    """Sign a stream URL at the moment of playing (signed stream URLs may be single-use)."""
+    form = TrackForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": "That play request was not valid."}, status=400)
+    link = linking.get_link(request.user)
+    if link is None:
+        return JsonResponse({"error": "Link your 7digital account first."}, status=409)
+    if not throttle.allow("play", request.user.pk, limit=PLAYS_PER_MINUTE, per_seconds=60):
+        return JsonResponse({"error": "Too many plays in a short time. Please wait a minute."}, status=429)
+    try:
+        found = find_track(link, form.cleaned_data["release"], form.cleaned_data["track"])
+    except DownloadRefused as refusal:
+        return JsonResponse({"error": refusal.message}, status=refusal.status)
+    release = present_release(found.item, now=timezone.now())
+    track = track_view(release, found.locker_track.track.id)
+    if track is None or not track.can_play:
+        return JsonResponse({"error": "This track can't be played."}, status=409)
+    url = sevendigital.signed_stream_url(track.id, settings.SEVENDIGITAL_STREAM_FORMAT_ID, link.get_token())
+    response = JsonResponse({"url": url, "title": track.title, "artist": track.artist or release.artist})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    events = DownloadEvent.objects.filter(user=request.user).order_by("-created_at")
+    page = Paginator(events, 25).get_page(request.GET.get("page"))
+    return render(request, "locker/history.html", {"page": page})

@@ -1,0 +1,159 @@
+"""The download decision: re-check the track with 7digital, then sign its media URL or refuse.
+
+Only the requesting customer's token is used, so the fresh answer can only ever contain their
+own purchases; a track or format that isn't there is "not found", never a redirect.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.utils import timezone
+
+from locker import locker_cache
+from locker.crypto import TokenDecryptionError
+from locker.models import DownloadEvent, SevenDigitalLink
+from locker.presenters import ReleaseView, TrackState, TrackView, present_release, track_state
+from locker.sevendigital import client as sevendigital
+from locker.sevendigital.errors import RelinkNeeded, SevenDigitalError
+from locker.sevendigital.types import LockerRelease, LockerTrack
+
+logger = logging.getLogger(__name__)
+Outcome = DownloadEvent.Outcome
+
+
+class DownloadRefused(Exception):
+    """No redirect: `status` is the HTTP status, `message` what the customer reads."""
+
+    def __init__(self, message: str, *, status: int, outcome: str | None = None, release: ReleaseView | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.outcome = outcome
+        self.release = release  # the fresh state to re-render, when we have it
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    item: LockerRelease
+    locker_track: LockerTrack
+
+
+def find_track(link: SevenDigitalLink, release_id: int, track_id: int) -> Found:
+    """A fresh, filtered read of one track from the customer's own locker."""
+    try:
+        page = sevendigital.get_locker(
+            link.get_token(), release_id=release_id, track_id=track_id, page_size=1
+        )
+    except (RelinkNeeded, TokenDecryptionError) as exc:
+        link.mark_needs_relink(str(exc) or type(exc).__name__)
+        raise DownloadRefused(
+            "7digital no longer accepts the link to your account. Please link it again.",
+            status=409,
+            outcome=Outcome.RELINK,
+        ) from exc
+    except SevenDigitalError as exc:
+        logger.warning("download re-check failed: %s %s", type(exc).__name__, exc.message)
+        raise DownloadRefused(
+            "We couldn't reach 7digital to check this track. Nothing was downloaded; please try again.",
+            status=503,
+            outcome=Outcome.UPSTREAM_ERROR,
+        ) from exc
+    for item in page.releases:
+        if item.release.id != release_id:
+            continue
+        for locker_track in item.tracks:
+            if locker_track.track.id == track_id:
+                return Found(item, locker_track)
+    raise DownloadRefused("This track is not in your locker.", status=404)
+
+
+REFUSALS = {
+    TrackState.EXHAUSTED: (Outcome.EXHAUSTED, "You have used all downloads of this track. You can still play it."),
+    TrackState.UNAVAILABLE: (Outcome.UNAVAILABLE, "This release is no longer available to download."),
+    TrackState.PREORDER: (Outcome.PREORDER, "This release is not out yet, so it can't be downloaded."),
+}
+
+
+def authorise_download(link: SevenDigitalLink, release_id: int, track_id: int, format_id: int) -> str:
+    """Return the signed media URL for this download, recording the event, or raise DownloadRefused."""
+    try:
+        found = find_track(link, release_id, track_id)
+    except DownloadRefused as refusal:
+        record_refusal(link, release_id, track_id, format_id, refusal.outcome or Outcome.NOT_FOUND)
+        raise
+    now = timezone.now()
+    state = track_state(found.item, found.locker_track, now)
+    fresh_release = present_release(found.item, now=now, preferred_format=link.preferred_format_id)
+    if state in REFUSALS:
+        outcome, message = REFUSALS[state]
+        _record(link, found, format_id, "", outcome)
+        locker_cache.invalidate(link.user)
+        raise DownloadRefused(message, status=409, outcome=outcome, release=fresh_release)
+    download_url = next((u for u in found.locker_track.download_urls if u.format.id == format_id), None)
+    if download_url is None:
+        raise DownloadRefused("This track is not offered in that format.", status=404)
+    url = _allowed_media_url(download_url.url)
+    if url is None:
+        logger.error("refused download redirect to a media host not in SEVENDIGITAL_MEDIA_HOSTS: %s",
+                     urlsplit(download_url.url).netloc)
+        _record(link, found, format_id, download_url.format.description, Outcome.REFUSED_HOST)
+        raise DownloadRefused("This download can't be started right now. Please contact support.", status=502)
+    signed = sevendigital.signed_media_url(url, link.get_token())
+    _record(link, found, format_id, download_url.format.description, Outcome.REDIRECTED)
+    if link.preferred_format_id != format_id:
+        link.preferred_format_id = format_id
+        link.save(update_fields=["preferred_format_id", "updated_at"])
+    locker_cache.invalidate(link.user)
+    return signed
+
+
+def _allowed_media_url(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or parts.netloc.lower() not in {
+        h.lower() for h in settings.SEVENDIGITAL_MEDIA_HOSTS
+    }:
+        return None
+    if parts.scheme == "http" and parts.hostname and parts.hostname.endswith(".7digital.com"):
+        parts = parts._replace(scheme="https")  # 7digital's real hosts serve https
+    return urlunsplit(parts)
+
+
+def _record(link: SevenDigitalLink, found: Found, format_id: int, description: str, outcome: str) -> None:
+    DownloadEvent.objects.create(
+        user=link.user,
+        release_id=found.item.release.id,
+        track_id=found.locker_track.track.id,
+        format_id=format_id,
+        format_description=description[:50],
+        track_title=found.locker_track.track.title[:300],
+        release_title=found.item.release.title[:300],
+        outcome=outcome,
+    )
+
+
+def record_refusal(link: SevenDigitalLink, release_id: int, track_id: int, format_id: int, outcome: str) -> None:
+    """Failures before we knew the track (relink, upstream down) still belong in the history."""
+    DownloadEvent.objects.create(
+        user=link.user, release_id=release_id, track_id=track_id, format_id=format_id, outcome=outcome
+    )
+
+
+def last_downloads(user, track_ids) -> dict[int, object]:
+    """Latest successful download time per track, from our own events."""
+    rows = (
+        DownloadEvent.objects.filter(user=user, track_id__in=list(track_ids), outcome=Outcome.REDIRECTED)
+        .order_by("track_id", "-created_at")
+        .values_list("track_id", "created_at")
+    )
+    latest: dict[int, object] = {}
+    for track_id, created_at in rows:
+        latest.setdefault(track_id, created_at)
+    return latest
+
+
+def track_view(release: ReleaseView, track_id: int) -> TrackView | None:
+    return next((t for t in release.tracks if t.id == track_id), None)

@@ -1,0 +1,48 @@
+"""Linking and unlinking a customer's 7digital account; the only code that writes tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from locker import locker_cache
+from locker.models import SevenDigitalLink
+from locker.sevendigital.types import AccessToken
+
+PROVIDER_ID = "sevendigital"
+
+
+@transaction.atomic
+def save_link(user: AbstractBaseUser, token: AccessToken, *, user_id: str, email: str = "") -> SevenDigitalLink:
+    link, _ = SevenDigitalLink.objects.select_for_update().get_or_create(
+        user=user, defaults={"sevendigital_user_id": user_id}
+    )
+    link.sevendigital_user_id = user_id
+    link.sevendigital_email = email or ""
+    link.set_token(token)
+    link.save()
+    locker_cache.invalidate(user)
+    return link
+
+
+@transaction.atomic
+def unlink(user: AbstractBaseUser) -> bool:
+    """Delete the tokens and allauth's account rows. True if there was a link."""
+    from allauth.socialaccount.models import SocialAccount
+
+    deleted, _ = SevenDigitalLink.objects.filter(user=user).delete()
+    SocialAccount.objects.filter(user=user, provider=PROVIDER_ID).delete()
+    locker_cache.invalidate(user)
+    return bool(deleted)
+
+
+def forget_session_tokens(session) -> None:
+    """allauth parks OAuth tokens in the session during the flow; none may stay there."""
+    for key in [k for k in session.keys() if k.startswith("oauth_") and k.endswith("_token")]:
+        del session[key]
+
+
+def get_link(user: AbstractBaseUser) -> SevenDigitalLink | None:
+    if not user.is_authenticated:
+        return None
+    return SevenDigitalLink.objects.filter(user=user).first()

@@ -1,0 +1,49 @@
+"""Link a Locker user to a 7digital (or sandbox) account from an access token pair.
+
+The secret is read from the SEVENDIGITAL_TOKEN_SECRET environment variable or asked for, never
+taken from the command line (where `ps` and shell history would show it).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from locker import linking
+from locker.sevendigital import client as sevendigital
+from locker.sevendigital.errors import SevenDigitalError
+from locker.sevendigital.types import AccessToken
+
+
+class Command(BaseCommand):
+    help = "Link a user to a 7digital account from an OAuth access token pair (support and demos)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("email", help="the Locker user's email address")
+        parser.add_argument("--token", required=True, help="the 7digital access token (public half)")
+
+    def handle(self, *args, email: str, token: str, **options) -> None:
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        if user is None:
+            raise CommandError(f"No Locker user with email {email}")
+        secret = os.environ.get("SEVENDIGITAL_TOKEN_SECRET") or getpass.getpass("Token secret: ")
+        access = AccessToken(key=token, secret=secret)
+        try:
+            details = sevendigital.default_client().get_user_details(access)
+        except SevenDigitalError as exc:
+            raise CommandError(f"7digital did not accept that token: {type(exc).__name__}: {exc.message}") from exc
+        link_account(user, access, details.id, details.email)
+        self.stdout.write(self.style.SUCCESS(f"Linked {email} to 7digital user {details.id}"))
+
+
+def link_account(user, access: AccessToken, uid: str, email: str) -> None:
+    """Link the way the OAuth flow does: allauth's account row plus our encrypted token."""
+    from allauth.socialaccount.models import SocialAccount
+
+    SocialAccount.objects.update_or_create(
+        provider=linking.PROVIDER_ID, uid=uid, defaults={"user": user, "extra_data": {"id": uid, "email": email}}
+    )
+    linking.save_link(user, access, user_id=uid, email=email)

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from locker import crypto
+from locker.sevendigital.types import AccessToken
+
+
+class SevenDigitalLink(models.Model):
+    """A customer's linked 7digital account. The token pair is only ever stored encrypted."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sevendigital_link"
+    )
+    sevendigital_user_id = models.CharField("7digital user id", max_length=255, db_index=True)
+    sevendigital_email = models.CharField("7digital email", max_length=254, blank=True)
+    token_ciphertext = models.TextField(editable=False)
+    linked_at = models.DateTimeField(default=timezone.now, db_index=True)
+    needs_relink = models.BooleanField(default=False, db_index=True)
+    relink_reason = models.CharField(max_length=200, blank=True)
+    preferred_format_id = models.IntegerField("preferred download format", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "linked 7digital account"
+        permissions = [("view_customer_locker", "Can look up a customer's locker (support)")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ↔ 7digital {self.sevendigital_user_id}"
+
+    def set_token(self, token: AccessToken) -> None:
+        self.token_ciphertext = crypto.encrypt_token(token)
+        self.needs_relink = False
+        self.relink_reason = ""
+
+    def get_token(self) -> AccessToken:
+        return crypto.decrypt_token(self.token_ciphertext)
+
+    def mark_needs_relink(self, reason: str) -> None:
+        self.needs_relink = True
+        self.relink_reason = reason[:200]
+        self.save(update_fields=["needs_relink", "relink_reason", "updated_at"])
+
+
+class DownloadEvent(models.Model):
+    """One click on a download button and what came of it (our own history, not 7digital's)."""
+
+    class Outcome(models.TextChoices):
+        REDIRECTED = "redirected", "Sent to download"
+        EXHAUSTED = "exhausted", "No downloads left"
+        UNAVAILABLE = "unavailable", "Release withdrawn"
+        PREORDER = "preorder", "Not yet released"
+        NOT_FOUND = "not_found", "Not in locker"
+        RELINK = "relink", "Link needs renewing"
+        UPSTREAM_ERROR = "upstream_error", "7digital unavailable"
+        REFUSED_HOST = "refused_host", "Media host not allowed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="download_events"
+    )
+    release_id = models.BigIntegerField(db_index=True)
+    track_id = models.BigIntegerField(db_index=True)
+    format_id = models.IntegerField()
+    format_description = models.CharField(max_length=50, blank=True)
+    track_title = models.CharField(max_length=300, blank=True)
+    release_title = models.CharField(max_length=300, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "track_id", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.track_id}/{self.format_id} {self.outcome}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.outcome == self.Outcome.REDIRECTED

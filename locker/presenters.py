@@ -1,0 +1,307 @@
+"""Turn parsed locker pages into what the templates show.
+
+A track's state is decided here, once, from 7digital's rules (seed docs); templates only display
+it. The customer page, the support view in the admin and the widget all use these objects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from locker.sevendigital.types import LockerPage, LockerRelease, LockerTrack
+
+
+class TrackState(StrEnum):
+    DOWNLOADABLE = "downloadable"
+    LAST_DOWNLOAD = "last_download"
+    EXHAUSTED = "exhausted"
+    UNAVAILABLE = "unavailable"
+    PREORDER = "preorder"
+
+
+def track_state(item: LockerRelease, track: LockerTrack, now: datetime) -> TrackState:
+    if not item.available or not track.download_urls:
+        return TrackState.UNAVAILABLE
+    release_date = item.release.release_date
+    if release_date is not None and release_date > now:
+        return TrackState.PREORDER
+    if track.remaining_downloads is not None and track.remaining_downloads <= 0:
+        return TrackState.EXHAUSTED
+    if track.remaining_downloads == 1:
+        return TrackState.LAST_DOWNLOAD
+    return TrackState.DOWNLOADABLE
+
+
+@dataclass(frozen=True, slots=True)
+class FormatView:
+    id: int
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrackView:
+    release_id: int
+    id: int
+    title: str
+    version: str
+    artist: str  # only when it differs from the release's artist
+    disc: int
+    number: int | None
+    duration: str
+    state: TrackState
+    can_download: bool
+    can_play: bool
+    message: str  # customer-facing explanation or warning; "" when there is nothing to say
+    describedby: str  # id of the visible text explaining a disabled control ("" when enabled)
+    formats: tuple[FormatView, ...]
+    last_downloaded: datetime | None
+    # Support-only facts (never rendered on customer pages)
+    remaining_downloads: int | None
+    purchase_id: int | None
+    purchase_date: datetime | None
+    complete_album_purchase: bool | None
+    isrc: str
+
+    @property
+    def dom_id(self) -> str:
+        return f"track-{self.release_id}-{self.id}"
+
+    @property
+    def message_id(self) -> str:
+        return f"{self.dom_id}-msg"
+
+    @property
+    def format_ids(self) -> str:
+        return ",".join(str(f.id) for f in self.formats)
+
+
+@dataclass(frozen=True, slots=True)
+class DiscView:
+    number: int
+    tracks: tuple[TrackView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseView:
+    id: int
+    title: str
+    version: str
+    artist: str
+    label: str
+    type: str
+    release_date: datetime | None
+    image_url: str
+    available: bool
+    preorder: bool
+    message: str
+    discs: tuple[DiscView, ...]
+    formats: tuple[FormatView, ...]  # every format any track offers, preferred first
+    barcode: str
+    licensor: str
+
+    @property
+    def dom_id(self) -> str:
+        return f"release-{self.id}"
+
+    @property
+    def message_id(self) -> str:
+        return f"{self.dom_id}-msg"
+
+    @property
+    def tracks(self) -> tuple[TrackView, ...]:
+        return tuple(t for disc in self.discs for t in disc.tracks)
+
+    @property
+    def multi_disc(self) -> bool:
+        return len(self.discs) > 1
+
+    @property
+    def downloadable_tracks(self) -> tuple[TrackView, ...]:
+        return tuple(t for t in self.tracks if t.can_download)
+
+    @property
+    def last_download_tracks(self) -> tuple[TrackView, ...]:
+        return tuple(t for t in self.downloadable_tracks if t.state is TrackState.LAST_DOWNLOAD)
+
+    @property
+    def blocked_tracks(self) -> tuple[TrackView, ...]:
+        return tuple(t for t in self.tracks if not t.can_download)
+
+
+@dataclass(frozen=True, slots=True)
+class PageView:
+    releases: tuple[ReleaseView, ...]
+    page: int
+    page_size: int
+    total_items: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total_items // self.page_size))
+
+    @property
+    def first_item(self) -> int:
+        return 0 if not self.releases else (self.page - 1) * self.page_size + 1
+
+    @property
+    def last_item(self) -> int:
+        return 0 if not self.releases else self.first_item + len(self.releases) - 1
+
+
+PAUSED_MESSAGE = "Downloads are paused while we can't reach 7digital. Please try again shortly."
+
+
+def present_page(
+    page: LockerPage,
+    *,
+    now: datetime | None = None,
+    downloads_enabled: bool = True,
+    preferred_format: int | None = None,
+    last_downloads: dict[int, datetime] | None = None,
+) -> PageView:
+    now = now or timezone.now()
+    releases = tuple(
+        present_release(
+            item,
+            now=now,
+            downloads_enabled=downloads_enabled,
+            preferred_format=preferred_format,
+            last_downloads=last_downloads or {},
+        )
+        for item in page.releases
+    )
+    return PageView(releases, page.page, page.page_size, page.total_items)
+
+
+def present_release(
+    item: LockerRelease,
+    *,
+    now: datetime,
+    downloads_enabled: bool = True,
+    preferred_format: int | None = None,
+    last_downloads: dict[int, datetime] | None = None,
+) -> ReleaseView:
+    release = item.release
+    release_artist = release.artist.name if release.artist else ""
+    preorder = release.release_date is not None and release.release_date > now and item.available
+    tracks = sorted(item.tracks, key=lambda t: (t.track.disc, t.track.number or t.track.track_number or 0))
+    views = [
+        _present_track(item, t, now, release_artist, downloads_enabled, preferred_format, last_downloads or {})
+        for t in tracks
+    ]
+    discs: dict[int, list[TrackView]] = {}
+    for view in views:
+        discs.setdefault(view.disc, []).append(view)
+    return ReleaseView(
+        id=release.id,
+        title=release.title,
+        version=release.version,
+        artist=release_artist,
+        label=release.label.name if release.label else "",
+        type=release.type,
+        release_date=release.release_date,
+        image_url=artwork_url(release.image),
+        available=item.available,
+        preorder=preorder,
+        message=_release_message(item, preorder),
+        discs=tuple(DiscView(n, tuple(ts)) for n, ts in sorted(discs.items())),
+        formats=_sorted_formats({f for v in views for f in v.formats}, preferred_format),
+        barcode=release.barcode,
+        licensor=release.licensor.name if release.licensor else "",
+    )
+
+
+def _present_track(
+    item: LockerRelease,
+    locker_track: LockerTrack,
+    now: datetime,
+    release_artist: str,
+    downloads_enabled: bool,
+    preferred_format: int | None,
+    last_downloads: dict[int, datetime],
+) -> TrackView:
+    track = locker_track.track
+    state = track_state(item, locker_track, now)
+    formats = _sorted_formats(
+        {FormatView(u.format.id, u.format.description) for u in locker_track.download_urls},
+        preferred_format,
+    )
+    can_download = downloads_enabled and state in (TrackState.DOWNLOADABLE, TrackState.LAST_DOWNLOAD)
+    message = TRACK_MESSAGES.get(state, "")
+    if not downloads_enabled and state in (TrackState.DOWNLOADABLE, TrackState.LAST_DOWNLOAD):
+        message = PAUSED_MESSAGE
+    describedby = f"track-{item.release.id}-{track.id}-msg" if message else ""
+    if state in (TrackState.UNAVAILABLE, TrackState.PREORDER) and _release_message(item, state is TrackState.PREORDER):
+        message, describedby = "", f"release-{item.release.id}-msg"  # the release says it once
+    artist = track.artist.name if track.artist and track.artist.name != release_artist else ""
+    return TrackView(
+        release_id=item.release.id,
+        id=track.id,
+        title=track.title,
+        version=track.version,
+        artist=artist,
+        disc=track.disc,
+        number=track.number or track.track_number,
+        duration=format_duration(track.duration),
+        state=state,
+        can_download=can_download,
+        can_play=state not in (TrackState.UNAVAILABLE, TrackState.PREORDER),
+        message=message,
+        describedby=describedby,
+        formats=formats,
+        last_downloaded=last_downloads.get(track.id),
+        remaining_downloads=locker_track.remaining_downloads,
+        purchase_id=locker_track.purchase_id,
+        purchase_date=locker_track.purchase_date,
+        complete_album_purchase=locker_track.complete_album_purchase,
+        isrc=track.isrc,
+    )
+
+
+TRACK_MESSAGES = {
+    TrackState.EXHAUSTED: (
+        "You have used all downloads of this track. You can still play it here."
+    ),
+    TrackState.LAST_DOWNLOAD: "This is your last download of this track: keep the file somewhere safe.",
+    TrackState.UNAVAILABLE: "This track is no longer available to download or play.",
+    TrackState.PREORDER: "Pre-order: you can download and play this once it is released.",
+}
+
+
+def _release_message(item: LockerRelease, preorder: bool) -> str:
+    if not item.available:
+        return (
+            "This release has been withdrawn from the 7digital catalogue, so its tracks can no "
+            "longer be downloaded or played."
+        )
+    if preorder and item.release.release_date:
+        return f"Pre-order: available from {date_format(item.release.release_date, 'j F Y')}."
+    return ""
+
+
+def _sorted_formats(formats: set[FormatView], preferred: int | None) -> tuple[FormatView, ...]:
+    return tuple(sorted(formats, key=lambda f: (f.id != preferred, f.description, f.id)))
+
+
+def format_duration(seconds: int | None) -> str:
+    if not seconds or seconds < 0:
+        return ""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+_SIZE = re.compile(r"_(\d{2,3})\.(jpg|jpeg|png)$", re.IGNORECASE)
+
+
+def artwork_url(image: str, size: int = 350) -> str:
+    """7digital sleeve art URLs end in `_50.jpg`; ask for a sharper size. Only http(s) URLs pass."""
+    if not image.lower().startswith(("http://", "https://")):
+        return ""
+    return _SIZE.sub(lambda m: f"_{size}.{m.group(2)}", image)

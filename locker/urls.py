@@ -1,0 +1,15 @@
+from django.urls import path
+
+from locker import download_views, views
+
+app_name = "locker"
+
+urlpatterns = [
+    path("locker/", views.locker_page, name="locker"),
+    path("locker/account/", views.account, name="account"),
+    path("locker/unlink/", views.unlink, name="unlink"),
+    path("locker/download/", download_views.download, name="download"),
+    path("locker/stream/", download_views.stream, name="stream"),
+    path("locker/history/", download_views.history, name="history"),
+    path("locker/track/<int:release_id>/<int:track_id>/", download_views.track_row, name="track"),
+]

@@ -1,0 +1,276 @@
+"""Locker settings: one file, every value from the environment (see DESIGN.md's settings table).
+
+Defaults point at the local 7digital sandbox so a fresh clone runs without credentials; a bad value
+fails at start-up with ImproperlyConfigured naming the variable.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from lockersite.env import (
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_origins,
+    env_str,
+    env_url,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("DEBUG", True)
+
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+    SECRET_KEY = "dev-only-insecure-secret-key-do-not-use-in-production"
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off")
+CSRF_TRUSTED_ORIGINS = env_origins("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "django_htmx",
+    "locker",
+    "locker.sevendigital_provider",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "lockersite.urls"
+WSGI_APPLICATION = "lockersite.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "locker.context_processors.site",
+            ],
+        },
+    },
+]
+
+# Database: SQLite in the project by default; DATABASE_URL=postgres://... for PostgreSQL.
+try:
+    DATABASES = {
+        "default": dj_database_url.config(
+            default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
+        )
+    }
+except ValueError as exc:
+    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache (and, with Redis, sessions): local memory by default; REDIS_URL=redis://... to share state.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    if urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(f"REDIS_URL must be a redis:// URL, not {REDIS_URL!r}")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "locker"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# Accounts (django-allauth): email + password; 7digital is linked, not used to sign in.
+SITE_NAME = env_str("SITE_NAME", "Locker")
+SUPPORT_URL = env_str("SUPPORT_URL", "mailto:support@example.com")
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "locker:locker"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+SOCIALACCOUNT_STORE_TOKENS = False  # tokens live encrypted in locker.SevenDigitalLink only
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REAUTHENTICATION_REQUIRED = False
+SOCIALACCOUNT_ADAPTER = "locker.sevendigital_provider.adapter.SocialAccountAdapter"
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "locker@localhost")
+
+# 7digital. The defaults are the local sandbox (`python -m sandbox serve`, port 8001).
+SANDBOX_URL = "http://127.0.0.1:8001"
+SEVENDIGITAL_CONSUMER_KEY = env_str("SEVENDIGITAL_CONSUMER_KEY", "locker-demo-key")
+SEVENDIGITAL_CONSUMER_SECRET = env_str("SEVENDIGITAL_CONSUMER_SECRET", "locker-demo-secret==")
+SEVENDIGITAL_API_URL = env_url("SEVENDIGITAL_API_URL", f"{SANDBOX_URL}/1.2")
+if not SEVENDIGITAL_API_URL.endswith("/1.2"):
+    raise ImproperlyConfigured(f"SEVENDIGITAL_API_URL must end in /1.2, not {SEVENDIGITAL_API_URL!r}")
+SEVENDIGITAL_ACCOUNT_URL = env_url("SEVENDIGITAL_ACCOUNT_URL", SANDBOX_URL)
+SEVENDIGITAL_STREAM_URL = env_url("SEVENDIGITAL_STREAM_URL", SANDBOX_URL)
+SEVENDIGITAL_MEDIA_HOSTS = env_list("SEVENDIGITAL_MEDIA_HOSTS", urlsplit(SANDBOX_URL).netloc)
+SEVENDIGITAL_COUNTRY = env_str("SEVENDIGITAL_COUNTRY", "GB").upper()
+if len(SEVENDIGITAL_COUNTRY) != 2 or not SEVENDIGITAL_COUNTRY.isalpha():
+    raise ImproperlyConfigured(
+        f"SEVENDIGITAL_COUNTRY must be an ISO 3166 alpha-2 code like GB, not {SEVENDIGITAL_COUNTRY!r}"
+    )
+SEVENDIGITAL_SHOP_ID = env_int("SEVENDIGITAL_SHOP_ID", 0) or None
+SEVENDIGITAL_STREAM_FORMAT_ID = env_int("SEVENDIGITAL_STREAM_FORMAT_ID", 26, minimum=1)
+SEVENDIGITAL_CONNECT_TIMEOUT = env_float("SEVENDIGITAL_CONNECT_TIMEOUT", 3.05)
+SEVENDIGITAL_READ_TIMEOUT = env_float("SEVENDIGITAL_READ_TIMEOUT", 8.0)
+SEVENDIGITAL_RETRIES = env_int("SEVENDIGITAL_RETRIES", 1)
+if not SEVENDIGITAL_CONSUMER_KEY or not SEVENDIGITAL_CONSUMER_SECRET:
+    raise ImproperlyConfigured("SEVENDIGITAL_CONSUMER_KEY and SEVENDIGITAL_CONSUMER_SECRET must both be set")
+SOCIALACCOUNT_PROVIDERS = {
+    "sevendigital": {
+        "APPS": [
+            {
+                "client_id": SEVENDIGITAL_CONSUMER_KEY,
+                "secret": SEVENDIGITAL_CONSUMER_SECRET,
+                "key": "",
+            }
+        ]
+    }
+}
+# Artwork hosts the browser may load images from (the locker hands out absolute image URLs).
+ARTWORK_HOSTS = env_list("ARTWORK_HOSTS", "http://127.0.0.1:8001 https://artwork-cdn.7static.com", sep=None)
+
+# Locker behaviour
+LOCKER_CACHE_SECONDS = env_int("LOCKER_CACHE_SECONDS", 60, minimum=1)
+LOCKER_STALE_SECONDS = env_int("LOCKER_STALE_SECONDS", 24 * 3600, minimum=1)
+
+# Tokens are encrypted at rest with MultiFernet: the first key encrypts, all keys decrypt.
+TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS")
+if not TOKEN_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("TOKEN_ENCRYPTION_KEYS must be set when DEBUG is off")
+    TOKEN_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(f"locker-dev:{SECRET_KEY}".encode()).digest()).decode()
+    ]
+for _key in TOKEN_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "TOKEN_ENCRYPTION_KEYS must be comma-separated Fernet keys "
+            "(make one with `python manage.py generate_token_key`)"
+        ) from None
+
+# Widget framing: space-separated origins that may embed /widget/locker/ in an iframe.
+WIDGET_FRAME_ANCESTORS = env_origins("WIDGET_FRAME_ANCESTORS")
+
+# Security headers. The widget view replaces frame-ancestors for allow-listed partners only.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *ARTWORK_HOSTS],
+    "media-src": [CSP.SELF, SEVENDIGITAL_STREAM_URL],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF, SEVENDIGITAL_ACCOUNT_URL],
+}
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # urllib3 logs full URLs at DEBUG, and signed URLs must never reach the logs.
+        "urllib3": {"level": "WARNING"},
+        "requests_oauthlib": {"level": "WARNING"},
+        "oauthlib": {"level": "WARNING"},
+    },
+}

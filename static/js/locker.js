@@ -1,0 +1,147 @@
+// Locker's small bit of JavaScript: the player bar and "Download all". Everything else is htmx.
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var headers = document.body.getAttribute("hx-headers");
+    try { return JSON.parse(headers)["X-CSRFToken"]; } catch (e) { return ""; }
+  }
+
+  function post(url, data) {
+    var body = new URLSearchParams(data);
+    return fetch(url, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
+    });
+  }
+
+  function fmt(seconds) {
+    if (!isFinite(seconds)) return "0:00";
+    var s = Math.floor(seconds % 60), m = Math.floor(seconds / 60);
+    return m + ":" + (s < 10 ? "0" : "") + s;
+  }
+
+  // ---- Player: signs the stream URL only at the moment of playing; survives htmx swaps. ----
+  var player = {
+    el: null, audio: null, current: null,
+    init: function () {
+      this.el = document.getElementById("player");
+      if (!this.el) return;
+      this.audio = document.getElementById("player-audio");
+      var self = this, seek = document.getElementById("player-seek");
+      this.el.addEventListener("click", function (e) {
+        var btn = e.target.closest("[data-player]");
+        if (!btn) return;
+        var action = btn.getAttribute("data-player");
+        if (action === "toggle") self.toggle();
+        if (action === "next") self.step(1);
+        if (action === "prev") self.step(-1);
+      });
+      this.audio.addEventListener("timeupdate", function () {
+        document.getElementById("player-time").textContent = fmt(self.audio.currentTime);
+        seek.value = Math.floor(self.audio.currentTime);
+      });
+      this.audio.addEventListener("loadedmetadata", function () {
+        seek.max = Math.floor(self.audio.duration || 0);
+        document.getElementById("player-duration").textContent = fmt(self.audio.duration);
+      });
+      this.audio.addEventListener("play", function () { self.setToggle(true); self.emit("play"); });
+      this.audio.addEventListener("pause", function () { self.setToggle(false); self.emit("pause"); });
+      this.audio.addEventListener("ended", function () { self.emit("ended"); self.step(1); });
+      this.audio.addEventListener("error", function () { self.error("This track could not be played right now."); });
+      seek.addEventListener("input", function () { self.audio.currentTime = Number(seek.value); });
+    },
+    setToggle: function (playing) {
+      var t = this.el.querySelector('[data-player="toggle"]');
+      t.textContent = playing ? "⏸" : "▶";
+      t.setAttribute("aria-label", playing ? "Pause" : "Play");
+    },
+    error: function (message) {
+      document.getElementById("player-error").textContent = message;
+      window.dispatchEvent(new CustomEvent("locker:player-error", { detail: { message: message } }));
+    },
+    emit: function (name) {
+      var detail = this.current ? { track: this.current.track, release: this.current.release } : {};
+      window.dispatchEvent(new CustomEvent("locker:" + name, { detail: detail }));
+    },
+    play: function (button) {
+      var self = this;
+      this.el.hidden = false;
+      document.getElementById("player-error").textContent = "";
+      this.current = { track: button.dataset.track, release: button.dataset.release };
+      document.getElementById("player-title").textContent =
+        button.dataset.title + (button.dataset.artist ? " · " + button.dataset.artist : "");
+      post(this.el.dataset.streamUrl, { release: button.dataset.release, track: button.dataset.track })
+        .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })
+        .then(function (res) {
+          if (!res.ok) { self.error(res.data.error || "This track can't be played."); return; }
+          self.audio.src = res.data.url;
+          return self.audio.play();
+        })
+        .catch(function () { self.error("This track could not be played right now."); });
+    },
+    toggle: function () {
+      if (!this.audio.src) return;
+      if (this.audio.paused) this.audio.play(); else this.audio.pause();
+    },
+    step: function (delta) {
+      if (!this.current) return;
+      var buttons = Array.prototype.slice.call(document.querySelectorAll("button[data-play]:not(:disabled)"));
+      var self = this, index = buttons.findIndex(function (b) {
+        return b.dataset.track === self.current.track && b.dataset.release === self.current.release;
+      });
+      var next = buttons[index + delta];
+      if (next) this.play(next); else if (delta > 0) this.audio.pause();
+    },
+  };
+
+  // ---- Download all: each downloadable track through the same download view, one by one. ----
+  function downloadAll(form) {
+    var format = form.querySelector("select[name=format]").value;
+    var status = form.querySelector("[data-download-status]");
+    var tracks = Array.prototype.slice.call(form.querySelectorAll("input[name=track]"));
+    var frame = document.getElementById("download-frame");
+    if (!frame) {
+      frame = document.createElement("iframe");
+      frame.id = "download-frame"; frame.hidden = true; frame.title = "downloads";
+      document.body.appendChild(frame);
+    }
+    var done = 0, failed = 0;
+    function next(i) {
+      if (i >= tracks.length) {
+        status.textContent = "Started " + done + " download" + (done === 1 ? "" : "s") + (failed ? ", " + failed + " could not start." : ".");
+        return;
+      }
+      status.textContent = "Starting download " + (i + 1) + " of " + tracks.length + "…";
+      var release = form.dataset.release, track = tracks[i].value;
+      var offered = (tracks[i].dataset.formats || "").split(",");
+      var chosen = offered.indexOf(format) >= 0 ? format : offered[0];
+      post(form.action, { release: release, track: track, format: chosen })
+        .then(function (r) {
+          var url = r.headers.get("HX-Redirect");
+          if (url) { frame.src = url; done++; } else { failed++; }
+          var row = document.getElementById("track-" + release + "-" + track);
+          if (row && window.htmx) setTimeout(function () { htmx.trigger(row, "locker-downloaded"); }, 200);
+          setTimeout(function () { next(i + 1); }, 1500);
+        })
+        .catch(function () { failed++; next(i + 1); });
+    }
+    next(0);
+  }
+
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest("button[data-play]");
+    if (btn && !btn.disabled) player.play(btn);
+  });
+  document.addEventListener("submit", function (e) {
+    var form = e.target.closest("form[data-download-all]");
+    if (!form) return;
+    e.preventDefault();
+    downloadAll(form);
+  });
+  function revealScriptOnly(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-needs-js]"), function (el) { el.hidden = false; });
+  }
+  document.addEventListener("DOMContentLoaded", function () { player.init(); revealScriptOnly(document); });
+  document.addEventListener("htmx:afterSwap", function (e) { revealScriptOnly(e.target.parentNode || document); });
+})();

@@ -1,0 +1,149 @@
+"""The locker page through the real sandbox over HTTP: every state of the seed and of the page."""
+
+from __future__ import annotations
+
+import re
+from http import HTTPStatus
+
+import pytest
+from pytest_django.asserts import assertContains, assertNotContains
+
+from locker import locker_cache
+from tests.conftest import link_to_sandbox
+
+
+def upstream_calls(sandbox) -> int:
+    return len([r for r in sandbox.log("/1.2/user/locker")])
+
+
+def test_it_asks_anonymous_visitors_to_sign_in(client, db):
+    response = client.get("/locker/")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_it_offers_linking_when_not_linked(client, customer, sandboxed):
+    client.force_login(customer)
+    response = client.get("/locker/")
+    assertContains(response, "Link your 7digital account")
+    assertContains(response, 'action="/accounts/sevendigital/login/?process=connect')
+
+
+def test_it_shows_every_track_state_of_the_small_locker(customer_client, sandboxed):
+    response = customer_client.get("/locker/")
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert html.count("<article") == 4
+    assert "used all downloads of this track" in html
+    assert "last download of this track" in html
+    assert "withdrawn from the 7digital catalogue" in html
+    assert "Pre-order: available from" in html
+    # A disabled control points at the visible explanation.
+    for described in re.findall(r'<button[^>]*disabled aria-describedby="([^"]+)"', html):
+        assert f'id="{described}"' in html
+
+
+def test_it_never_shows_remaining_counts(customer_client, sandboxed):
+    html = customer_client.get("/locker/?pageSize=50").content.decode()
+    assert "remaining" not in html.lower()
+    assert not re.search(r"\b\d+ (downloads? )?left\b", html)
+
+
+def test_it_calls_7digital_once_per_page_view_and_not_at_all_when_cached(customer_client, sandboxed):
+    before = upstream_calls(sandboxed)
+    customer_client.get("/locker/")
+    assert upstream_calls(sandboxed) == before + 1
+    customer_client.get("/locker/")
+    assert upstream_calls(sandboxed) == before + 1
+
+
+@pytest.mark.parametrize(
+    "sort",
+    ["purchaseDate desc", "purchaseDate asc", "artistName asc", "artistName desc", "releaseTitle asc", "releaseTitle desc"],
+)
+def test_it_sorts_by_every_column_and_order(client, customer, sandboxed, sort):
+    link_to_sandbox(customer, sandboxed, "demo@sandbox.test")
+    client.force_login(customer)
+    response = client.get("/locker/", {"sort": sort, "pageSize": 50})
+    titles = re.findall(r'<h2 id="release-\d+-title">([^<]*)', response.content.decode())
+    assert len(titles) == 50
+    assert f'<option value="{sort}" selected>' in response.content.decode()
+    if sort.startswith("releaseTitle"):
+        keys = [t.strip().casefold() for t in titles]
+        assert keys == sorted(keys, reverse=sort.endswith("desc")) or len(set(keys)) < len(keys)
+
+
+def test_it_pages_with_first_previous_next_last(client, customer, sandboxed):
+    link_to_sandbox(customer, sandboxed, "demo@sandbox.test")
+    client.force_login(customer)
+    html = client.get("/locker/", {"page": 2, "pageSize": 10}).content.decode()
+    total = int(re.search(r"of (\d+) releases", html).group(1))
+    assert "11–20 of" in html
+    for label in ("First", "Previous", "Next", "Last"):
+        assert re.search(rf'<a href="\?[^"]*"[^>]*>{label}</a>', html)
+    last = -(-total // 10)
+    assert f"page={last}" in html
+
+
+def test_a_page_past_the_end_goes_to_the_last_page(customer_client, sandboxed):
+    response = customer_client.get("/locker/", {"page": 999})
+    assert response.status_code == HTTPStatus.FOUND
+    assert "page=1" in response["Location"]
+
+
+@pytest.mark.parametrize("params", [{"sort": "price desc"}, {"page": "x"}, {"pageSize": "7"}, {"pageSize": "-1"}, {"page": "0"}, {"sort": "<script>"}])
+def test_bad_query_values_fall_back_to_defaults(customer_client, sandboxed, params):
+    response = customer_client.get("/locker/", params)
+    assert response.status_code == HTTPStatus.OK
+    assertContains(response, '<option value="purchaseDate desc" selected>')
+
+
+def test_htmx_requests_get_only_the_list(customer_client, sandboxed):
+    response = customer_client.get("/locker/", {"page": 1}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="locker-body"')
+    assert "<html" not in html
+    assert response["Vary"].count("HX-Request") == 1
+
+
+def test_it_shows_an_empty_locker(client, customer, sandboxed):
+    link_to_sandbox(customer, sandboxed, "empty@sandbox.test")
+    client.force_login(customer)
+    assertContains(client.get("/locker/"), "Your locker is empty")
+
+
+def test_a_revoked_token_asks_for_relinking(customer_client, linked_customer, sandboxed):
+    sandboxed.revoke(email="small@sandbox.test")
+    response = customer_client.get("/locker/")
+    assertContains(response, "Link your 7digital account again")
+    linked_customer.sevendigital_link.refresh_from_db()
+    assert linked_customer.sevendigital_link.needs_relink
+
+
+def test_an_upstream_failure_serves_the_last_good_copy_with_downloads_off(customer_client, linked_customer, sandboxed):
+    customer_client.get("/locker/")
+    locker_cache.invalidate(linked_customer)  # the fresh copy expires; the last good one stays
+    sandboxed.set_faults(mode="error500")
+    response = customer_client.get("/locker/")
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "Showing the last copy we have" in html
+    assert "<article" in html
+    assert not re.search(r'<button type="submit" name="format"[^>]*class="button download[^"]*"\s*>', html)
+
+
+def test_an_upstream_failure_without_a_copy_shows_a_friendly_error(customer_client, sandboxed):
+    sandboxed.set_faults(mode="garbage")
+    response = customer_client.get("/locker/")
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assertContains(response, "try again", status_code=503)
+    assertNotContains(response, "Traceback", status_code=503)
+
+
+def test_hostile_titles_are_escaped(client, customer, sandboxed):
+    link_to_sandbox(customer, sandboxed, "demo@sandbox.test")
+    client.force_login(customer)
+    pages = [client.get("/locker/", {"pageSize": 50, "page": p}).content.decode() for p in (1, 2)]
+    html = "".join(pages)
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;" in html
