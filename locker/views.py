@@ -46,7 +46,8 @@ def locker_page(request: HttpRequest) -> HttpResponse:
     template = "locker/locker.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#locker-body"
-    return render(request, template, context, status=200 if page or not result.error else 503)
+    failed = page is None and result.error and not result.relink
+    return render(request, template, context, status=503 if failed else 200)
 
 
 def _present(request: HttpRequest, link, result):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from sandbox.testing import DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, SandboxServer
-
 PASSWORD = "correct-horse-battery-9"
 
 
 @pytest.fixture(scope="session")
 def sandbox():
+    from sandbox.testing import SandboxServer
+
     with SandboxServer() as server:
         yield server
 
@@ -19,6 +19,7 @@ def sandbox():
 @pytest.fixture
 def sandbox_config(sandbox):
     from locker.sevendigital.client import ClientConfig
+    from sandbox.testing import DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET
 
     return ClientConfig(
         consumer_key=DEMO_CONSUMER_KEY,
@@ -29,6 +30,8 @@ def sandbox_config(sandbox):
 
 
 def point_settings_at(settings, sandbox) -> None:
+    from sandbox.testing import DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET
+
     settings.SEVENDIGITAL_CONSUMER_KEY = DEMO_CONSUMER_KEY
     settings.SEVENDIGITAL_CONSUMER_SECRET = DEMO_CONSUMER_SECRET
     settings.SEVENDIGITAL_API_URL = sandbox.api_url

@@ -46,7 +46,8 @@ def test_a_denied_authorisation_links_nothing(client, customer, sandboxed):
     client.force_login(customer)
     client.post("/accounts/sevendigital/login/?process=connect")
     response = client.get("/accounts/sevendigital/login/callback/?oauth_token=x&status=Denied&denied=x")
-    assert response.status_code == HTTPStatus.OK
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].endswith("/login/cancelled/")
     assert not SevenDigitalLink.objects.filter(user=customer).exists()
 
 
@@ -54,7 +55,7 @@ def test_a_forged_callback_links_nothing(client, customer, sandboxed):
     client.force_login(customer)
     client.post("/accounts/sevendigital/login/?process=connect")
     response = client.get("/accounts/sevendigital/login/callback/?oauth_token=forged&status=Authorised")
-    assert response.status_code == HTTPStatus.OK
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
     assert not SevenDigitalLink.objects.filter(user=customer).exists()
 
 

@@ -1,0 +1,52 @@
+"""Click Download, follow the redirect to the sandbox media host, see the row update; play a track."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot, sign_in, wait_until
+from tests.conftest import PASSWORD
+
+EMAIL = "small@sandbox.test"
+
+
+def test_downloading_the_last_copy_downloads_and_disables_the_button(page, linked_customer, sandboxed):
+    sign_in(page, linked_customer.email, PASSWORD)
+    row = page.locator("li.state-last_download").first
+    row_id = row.get_attribute("id")
+    _, release_id, track_id = row_id.split("-")
+    with page.expect_download() as download_info:
+        row.get_by_role("button", name=re.compile(r"^Download MP3 320")).click()
+    download = download_info.value
+    assert download.url.startswith(f"{sandboxed.url}/media/user/downloadtrack?")
+    assert download.suggested_filename.endswith(".mp3")
+    assert sandboxed.remaining(EMAIL, int(release_id), int(track_id)) == 0
+
+    updated = page.locator(f"#{row_id}")
+    expect(updated).to_have_class(re.compile("state-exhausted"), timeout=10_000)
+    button = updated.get_by_role("button", name=re.compile(r"^Download MP3 320"))
+    expect(button).to_be_disabled()
+    expect(button).to_have_accessible_description(re.compile("used all downloads"))
+    expect(updated.get_by_text("Downloaded on")).to_be_visible()
+    assert sandboxed.remaining(EMAIL, int(release_id), int(track_id)) == 0  # nothing used twice
+    screenshot(page, "after-last-download")
+
+
+def test_play_streams_and_the_player_advances(page, linked_customer, sandboxed):
+    sign_in(page, linked_customer.email, PASSWORD)
+    row = page.locator("li.state-exhausted").first  # exhausted tracks still play
+    _, release_id, track_id = row.get_attribute("id").split("-")
+    before = sandboxed.remaining(EMAIL, int(release_id), int(track_id))
+    row.get_by_role("button", name=re.compile("^Play")).click()
+    player = page.get_by_role("region", name="Player")
+    expect(player).to_be_visible()
+    wait_until(page, "() => document.getElementById('player-audio').currentTime > 0")
+    expect(player.get_by_role("button", name="Pause")).to_be_visible()
+    # The player survives an htmx page swap.
+    page.get_by_label("Sort by").select_option("releaseTitle asc")
+    expect(page).to_have_url(re.compile("releaseTitle"))
+    assert page.evaluate("!document.getElementById('player-audio').paused")
+    assert sandboxed.remaining(EMAIL, int(release_id), int(track_id)) == before
+    screenshot(page, "player")
