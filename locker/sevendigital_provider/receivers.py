@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from allauth.socialaccount.signals import social_account_added, social_account_updated
+from allauth.socialaccount.signals import (
+    social_account_added,
+    social_account_removed,
+    social_account_updated,
+)
 from django.dispatch import receiver
 
 from locker import linking
@@ -26,3 +30,10 @@ def store_encrypted_token(sender, request, sociallogin, **kwargs) -> None:
         email=sociallogin.account.extra_data.get("email", ""),
     )
     linking.forget_session_tokens(request.session)
+
+
+@receiver(social_account_removed)
+def delete_tokens_on_disconnect(sender, request, socialaccount, **kwargs) -> None:
+    """Disconnecting on allauth's own connections page must delete our tokens too."""
+    if socialaccount.provider == "sevendigital":
+        linking.unlink(socialaccount.user)

@@ -118,3 +118,10 @@ def test_key_rotation_reencrypts_tokens(linked_customer, settings):
     assert link.token_ciphertext != before
     settings.TOKEN_ENCRYPTION_KEYS = settings.TOKEN_ENCRYPTION_KEYS[:1]  # the old key is gone
     assert link.get_token() == token
+
+
+def test_disconnecting_on_allauths_page_deletes_the_tokens(customer_client, linked_customer):
+    account = SocialAccount.objects.get(user=linked_customer)
+    response = customer_client.post("/accounts/3rdparty/", {"account": account.pk})
+    assert response.status_code == HTTPStatus.FOUND
+    assert not SevenDigitalLink.objects.filter(user=linked_customer).exists()
