@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect, retarget, reswap, trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 
 from locker import linking, throttle
 from locker.downloads import DownloadRefused, authorise_download, find_track, last_downloads, track_view
@@ -36,8 +36,12 @@ def download(request: HttpRequest) -> HttpResponse:
     if link is None:
         return _refuse(request, DownloadRefused("Link your 7digital account first.", status=409))
     if not throttle.allow("download", request.user.pk, limit=DOWNLOADS_PER_MINUTE, per_seconds=60):
-        return _refuse(request, DownloadRefused(
-            "That's a lot of downloads in a short time. Please wait a minute and try again.", status=429))
+        return _refuse(
+            request,
+            DownloadRefused(
+                "That's a lot of downloads in a short time. Please wait a minute and try again.", status=429
+            ),
+        )
     once = f"download:{request.user.pk}:{track_id}:{format_id}"
     if not throttle.claim_once(once, DOUBLE_CLICK_SECONDS):
         return _refuse(request, DownloadRefused("Your download is already starting.", status=409))
@@ -63,7 +67,9 @@ def _refuse(request: HttpRequest, refusal: DownloadRefused, *, track_id: int | N
     if request.htmx:
         response = render(request, "locker/_flash.html", {"message": refusal.message}, status=refusal.status)
         return reswap(retarget(response, "#flash"), "innerHTML")
-    return render(request, "locker/download_refused.html", {"message": refusal.message}, status=refusal.status)
+    return render(
+        request, "locker/download_refused.html", {"message": refusal.message}, status=refusal.status
+    )
 
 
 @login_required

@@ -28,7 +28,9 @@ Outcome = DownloadEvent.Outcome
 class DownloadRefused(Exception):
     """No redirect: `status` is the HTTP status, `message` what the customer reads."""
 
-    def __init__(self, message: str, *, status: int, outcome: str | None = None, release: ReleaseView | None = None):
+    def __init__(
+        self, message: str, *, status: int, outcome: str | None = None, release: ReleaseView | None = None
+    ):
         super().__init__(message)
         self.message = message
         self.status = status
@@ -72,7 +74,10 @@ def find_track(link: SevenDigitalLink, release_id: int, track_id: int) -> Found:
 
 
 REFUSALS = {
-    TrackState.EXHAUSTED: (Outcome.EXHAUSTED, "You have used all downloads of this track. You can still play it."),
+    TrackState.EXHAUSTED: (
+        Outcome.EXHAUSTED,
+        "You have used all downloads of this track. You can still play it.",
+    ),
     TrackState.UNAVAILABLE: (Outcome.UNAVAILABLE, "This release is no longer available to download."),
     TrackState.PREORDER: (Outcome.PREORDER, "This release is not out yet, so it can't be downloaded."),
 }
@@ -98,8 +103,10 @@ def authorise_download(link: SevenDigitalLink, release_id: int, track_id: int, f
         raise DownloadRefused("This track is not offered in that format.", status=404)
     url = _allowed_media_url(download_url.url)
     if url is None:
-        logger.error("refused download redirect to a media host not in SEVENDIGITAL_MEDIA_HOSTS: %s",
-                     urlsplit(download_url.url).netloc)
+        logger.error(
+            "refused download redirect to a media host not in SEVENDIGITAL_MEDIA_HOSTS: %s",
+            urlsplit(download_url.url).netloc,
+        )
         _record(link, found, format_id, download_url.format.description, Outcome.REFUSED_HOST)
         raise DownloadRefused("This download can't be started right now. Please contact support.", status=502)
     signed = sevendigital.signed_media_url(url, link.get_token())
@@ -135,7 +142,9 @@ def _record(link: SevenDigitalLink, found: Found, format_id: int, description: s
     )
 
 
-def record_refusal(link: SevenDigitalLink, release_id: int, track_id: int, format_id: int, outcome: str) -> None:
+def record_refusal(
+    link: SevenDigitalLink, release_id: int, track_id: int, format_id: int, outcome: str
+) -> None:
     """Failures before we knew the track (relink, upstream down) still belong in the history."""
     DownloadEvent.objects.create(
         user=link.user, release_id=release_id, track_id=track_id, format_id=format_id, outcome=outcome

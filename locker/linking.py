@@ -13,7 +13,9 @@ PROVIDER_ID = "sevendigital"
 
 
 @transaction.atomic
-def save_link(user: AbstractBaseUser, token: AccessToken, *, user_id: str, email: str = "") -> SevenDigitalLink:
+def save_link(
+    user: AbstractBaseUser, token: AccessToken, *, user_id: str, email: str = ""
+) -> SevenDigitalLink:
     link, _ = SevenDigitalLink.objects.select_for_update().get_or_create(
         user=user, defaults={"sevendigital_user_id": user_id}
     )
@@ -38,7 +40,7 @@ def unlink(user: AbstractBaseUser) -> bool:
 
 def forget_session_tokens(session) -> None:
     """allauth parks OAuth tokens in the session during the flow; none may stay there."""
-    for key in [k for k in session.keys() if k.startswith("oauth_") and k.endswith("_token")]:
+    for key in [k for k in list(session.keys()) if k.startswith("oauth_") and k.endswith("_token")]:
         del session[key]
 
 

@@ -61,6 +61,6 @@ def _load(blob: bytes | None) -> Any | None:
     if blob is None:
         return None
     try:
-        return pickle.loads(blob)
+        return pickle.loads(blob)  # noqa: S301 (our own objects, written by store())
     except Exception:  # an entry from an older code version: treat as a miss
         return None

@@ -192,7 +192,9 @@ def present_release(
     preorder = release.release_date is not None and release.release_date > now and item.available
     tracks = sorted(item.tracks, key=lambda t: (t.track.disc, t.track.number or t.track.track_number or 0))
     views = [
-        _present_track(item, t, now, release_artist, downloads_enabled, preferred_format, last_downloads or {})
+        _present_track(
+            item, t, now, release_artist, downloads_enabled, preferred_format, last_downloads or {}
+        )
         for t in tracks
     ]
     discs: dict[int, list[TrackView]] = {}
@@ -237,7 +239,9 @@ def _present_track(
     if not downloads_enabled and state in (TrackState.DOWNLOADABLE, TrackState.LAST_DOWNLOAD):
         message = PAUSED_MESSAGE
     describedby = f"track-{item.release.id}-{track.id}-msg" if message else ""
-    if state in (TrackState.UNAVAILABLE, TrackState.PREORDER) and _release_message(item, state is TrackState.PREORDER):
+    if state in (TrackState.UNAVAILABLE, TrackState.PREORDER) and _release_message(
+        item, state is TrackState.PREORDER
+    ):
         message, describedby = "", f"release-{item.release.id}-msg"  # the release says it once
     artist = track.artist.name if track.artist and track.artist.name != release_artist else ""
     return TrackView(
@@ -265,9 +269,7 @@ def _present_track(
 
 
 TRACK_MESSAGES = {
-    TrackState.EXHAUSTED: (
-        "You have used all downloads of this track. You can still play it here."
-    ),
+    TrackState.EXHAUSTED: ("You have used all downloads of this track. You can still play it here."),
     TrackState.LAST_DOWNLOAD: "This is your last download of this track: keep the file somewhere safe.",
     TrackState.UNAVAILABLE: "This track is no longer available to download or play.",
     TrackState.PREORDER: "Pre-order: you can download and play this once it is released.",

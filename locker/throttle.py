@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from django.core.cache import cache
@@ -28,7 +29,5 @@ def claim_once(key: str, seconds: int) -> bool:
 
 
 def release(key: str) -> None:
-    try:
+    with contextlib.suppress(Exception):  # an unreachable cache just keeps the short window
         cache.delete(f"once:{key}")
-    except Exception:
-        pass

@@ -40,7 +40,9 @@ def point_settings_at(settings, sandbox) -> None:
     settings.SEVENDIGITAL_MEDIA_HOSTS = [sandbox.host]
     settings.SEVENDIGITAL_RETRIES = 0
     settings.SOCIALACCOUNT_PROVIDERS = {
-        "sevendigital": {"APPS": [{"client_id": DEMO_CONSUMER_KEY, "secret": DEMO_CONSUMER_SECRET, "key": ""}]}
+        "sevendigital": {
+            "APPS": [{"client_id": DEMO_CONSUMER_KEY, "secret": DEMO_CONSUMER_SECRET, "key": ""}]
+        }
     }
     csp = dict(settings.SECURE_CSP)
     csp["img-src"] = [*csp["img-src"], sandbox.url]
@@ -65,7 +67,9 @@ def customer_factory(db, django_user_model):
     def make(email: str = "ada@example.com"):
         from allauth.account.models import EmailAddress
 
-        user = django_user_model.objects.create_user(username=email.split("@")[0], email=email, password=PASSWORD)
+        user = django_user_model.objects.create_user(
+            username=email.split("@")[0], email=email, password=PASSWORD
+        )
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         return user
 

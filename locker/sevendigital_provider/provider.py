@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from allauth.socialaccount.providers.base import ProviderAccount
+from allauth.socialaccount.providers.oauth.provider import OAuthProvider
 from django.conf import settings
 from django.http import HttpRequest
 
-from allauth.socialaccount.providers.base import ProviderAccount
-from allauth.socialaccount.providers.oauth.provider import OAuthProvider
 from locker.sevendigital_provider.views import SevenDigitalOAuthAdapter
 
 

@@ -48,7 +48,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, sandboxed):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
     context.set_default_timeout(10_000)
     tab = context.new_page()
     yield tab
@@ -57,7 +59,9 @@ def page(browser, live_server, sandboxed):
 
 @pytest.fixture
 def phone(browser, live_server, sandboxed):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True
+    )
     context.set_default_timeout(10_000)
     tab = context.new_page()
     yield tab

@@ -59,7 +59,8 @@ def test_sign_up_link_and_see_every_track_state(page, sandboxed):
 
 def test_paging_and_sorting_swap_only_the_list(page, customer, sandboxed):
     from tests.browser.conftest import sign_in
-    from tests.conftest import PASSWORD as CUSTOMER_PASSWORD, link_to_sandbox
+    from tests.conftest import PASSWORD as CUSTOMER_PASSWORD
+    from tests.conftest import link_to_sandbox
 
     link_to_sandbox(customer, sandboxed, "demo@sandbox.test")
     sign_in(page, customer.email, CUSTOMER_PASSWORD)
@@ -78,7 +79,9 @@ def test_paging_and_sorting_swap_only_the_list(page, customer, sandboxed):
     assert page.evaluate("window.__marker") == "same document"  # htmx swapped, no reload
 
     page.get_by_role("link", name="Last").first.click()
-    expect(page.get_by_text("Page", exact=False).locator("xpath=self::*[@aria-current='page']")).to_be_visible()
+    expect(
+        page.get_by_text("Page", exact=False).locator("xpath=self::*[@aria-current='page']")
+    ).to_be_visible()
     page.go_back()
     expect(page).to_have_url(re.compile(r"pageSize=20"))
 

@@ -73,7 +73,9 @@ def test_the_last_download_leaves_the_track_exhausted(customer_client, linked_cu
     url = post_download(customer_client, row, HX_Request="true")["HX-Redirect"]
     assert requests.get(url, timeout=5).status_code == HTTPStatus.OK
     assert sandboxed.remaining(EMAIL, row["release"], row["track"]) == 0
-    refreshed = customer_client.get(f"/locker/track/{row['release']}/{row['track']}/", headers={"HX-Request": "true"})
+    refreshed = customer_client.get(
+        f"/locker/track/{row['release']}/{row['track']}/", headers={"HX-Request": "true"}
+    )
     html = refreshed.content.decode()
     assert "state-exhausted" in html and "disabled" in html and "used all downloads" in html
     throttle.release(f"download:{linked_customer.pk}:{row['track']}:{row['formats'][0]}")  # a later click
@@ -94,7 +96,9 @@ def test_an_exhausted_track_is_refused_without_htmx_with_a_message(customer_clie
 
 def test_a_withdrawn_release_is_refused(customer_client, sandboxed):
     row = small_locker(customer_client)["unavailable"]
-    response = customer_client.post("/locker/download/", {"release": row["release"], "track": row["track"], "format": 17})
+    response = customer_client.post(
+        "/locker/download/", {"release": row["release"], "track": row["track"], "format": 17}
+    )
     assert response.status_code == HTTPStatus.CONFLICT
     assert not DownloadEvent.objects.filter(outcome=DownloadEvent.Outcome.REDIRECTED).exists()
 
@@ -114,7 +118,9 @@ def test_downloads_are_rate_limited(customer_client, sandboxed, settings):
     row = small_locker(customer_client)["downloadable"]
     statuses = []
     for _ in range(download_views.DOWNLOADS_PER_MINUTE + 1):
-        response = customer_client.post("/locker/download/", {"release": row["release"], "track": 1, "format": 17})
+        response = customer_client.post(
+            "/locker/download/", {"release": row["release"], "track": 1, "format": 17}
+        )
         statuses.append(response.status_code)
     assert statuses[-1] == HTTPStatus.TOO_MANY_REQUESTS
 
@@ -149,7 +155,9 @@ def test_malformed_ids_are_refused(customer_client, sandboxed, data):
 
 def test_a_tampered_track_id_is_not_found(customer_client, sandboxed):
     row = small_locker(customer_client)["downloadable"]
-    response = customer_client.post("/locker/download/", {"release": row["release"], "track": row["track"] + 99991, "format": 17})
+    response = customer_client.post(
+        "/locker/download/", {"release": row["release"], "track": row["track"] + 99991, "format": 17}
+    )
     assert response.status_code == HTTPStatus.NOT_FOUND
 
 
@@ -169,7 +177,10 @@ def test_a_missing_csrf_token_is_refused(linked_customer, sandboxed):
 
 
 def test_get_is_not_a_download(customer_client, sandboxed):
-    assert customer_client.get("/locker/download/?release=1&track=1&format=17").status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert (
+        customer_client.get("/locker/download/?release=1&track=1&format=17").status_code
+        == HTTPStatus.METHOD_NOT_ALLOWED
+    )
 
 
 @pytest.mark.parametrize("mode", ["timeout", "garbage", "error500"])
@@ -202,7 +213,9 @@ def test_a_revoked_link_is_refused_and_marked(customer_client, linked_customer, 
 
 
 def test_the_chosen_format_is_remembered_and_shown_first(customer_client, linked_customer, sandboxed):
-    row = next(r for r in track_rows(customer_client) if r["state"] == "downloadable" and len(r["formats"]) > 1)
+    row = next(
+        r for r in track_rows(customer_client) if r["state"] == "downloadable" and len(r["formats"]) > 1
+    )
     chosen = row["formats"][-1]
     post_download(customer_client, row, fmt=chosen)
     again = next(r for r in track_rows(customer_client) if r["track"] == row["track"])

@@ -59,7 +59,14 @@ def test_it_calls_7digital_once_per_page_view_and_not_at_all_when_cached(custome
 
 @pytest.mark.parametrize(
     "sort",
-    ["purchaseDate desc", "purchaseDate asc", "artistName asc", "artistName desc", "releaseTitle asc", "releaseTitle desc"],
+    [
+        "purchaseDate desc",
+        "purchaseDate asc",
+        "artistName asc",
+        "artistName desc",
+        "releaseTitle asc",
+        "releaseTitle desc",
+    ],
 )
 def test_it_sorts_by_every_column_and_order(client, customer, sandboxed, sort):
     link_to_sandbox(customer, sandboxed, "demo@sandbox.test")
@@ -91,7 +98,17 @@ def test_a_page_past_the_end_goes_to_the_last_page(customer_client, sandboxed):
     assert "page=1" in response["Location"]
 
 
-@pytest.mark.parametrize("params", [{"sort": "price desc"}, {"page": "x"}, {"pageSize": "7"}, {"pageSize": "-1"}, {"page": "0"}, {"sort": "<script>"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sort": "price desc"},
+        {"page": "x"},
+        {"pageSize": "7"},
+        {"pageSize": "-1"},
+        {"page": "0"},
+        {"sort": "<script>"},
+    ],
+)
 def test_bad_query_values_fall_back_to_defaults(customer_client, sandboxed, params):
     response = customer_client.get("/locker/", params)
     assert response.status_code == HTTPStatus.OK
@@ -120,7 +137,9 @@ def test_a_revoked_token_asks_for_relinking(customer_client, linked_customer, sa
     assert linked_customer.sevendigital_link.needs_relink
 
 
-def test_an_upstream_failure_serves_the_last_good_copy_with_downloads_off(customer_client, linked_customer, sandboxed):
+def test_an_upstream_failure_serves_the_last_good_copy_with_downloads_off(
+    customer_client, linked_customer, sandboxed
+):
     customer_client.get("/locker/")
     locker_cache.invalidate(linked_customer)  # the fresh copy expires; the last good one stays
     sandboxed.set_faults(mode="error500")

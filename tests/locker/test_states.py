@@ -22,19 +22,41 @@ MP3 = DownloadUrl("http://media.example/dl?formatid=17", Format(17, "MP3 320"))
 FLAC = DownloadUrl("http://media.example/dl?formatid=55", Format(55, "FLAC 0"))
 
 
-def make(remaining=5, *, available=True, release_date=datetime(2020, 1, 1, tzinfo=UTC), urls=(MP3,), disc=1, number=1):
+def make(
+    remaining=5,
+    *,
+    available=True,
+    release_date=datetime(2020, 1, 1, tzinfo=UTC),
+    urls=(MP3,),
+    disc=1,
+    number=1,
+):
     track = LockerTrack(
-        Track(id=10 + number + 100 * disc, title=f"Song {disc}.{number}", artist=Artist(1, "Band"), disc=disc, number=number, duration=190),
+        Track(
+            id=10 + number + 100 * disc,
+            title=f"Song {disc}.{number}",
+            artist=Artist(1, "Band"),
+            disc=disc,
+            number=number,
+            duration=190,
+        ),
         remaining_downloads=remaining,
         download_urls=urls,
     )
-    release = Release(id=1, title="Album", artist=Artist(1, "Band"), release_date=release_date, image="http://img/x_50.jpg")
+    release = Release(
+        id=1, title="Album", artist=Artist(1, "Band"), release_date=release_date, image="http://img/x_50.jpg"
+    )
     return LockerRelease(release, (track,), available), track
 
 
 @pytest.mark.parametrize(
     ("remaining", "state"),
-    [(5, TrackState.DOWNLOADABLE), (2, TrackState.DOWNLOADABLE), (1, TrackState.LAST_DOWNLOAD), (0, TrackState.EXHAUSTED)],
+    [
+        (5, TrackState.DOWNLOADABLE),
+        (2, TrackState.DOWNLOADABLE),
+        (1, TrackState.LAST_DOWNLOAD),
+        (0, TrackState.EXHAUSTED),
+    ],
 )
 def test_it_derives_the_state_from_remaining_downloads(remaining, state):
     item, track = make(remaining)
@@ -102,5 +124,7 @@ def test_helpers_format_durations_and_artwork():
     assert format_duration(190) == "3:10"
     assert format_duration(3725) == "1:02:05"
     assert format_duration(None) == ""
-    assert artwork_url("http://artwork-cdn.7static.com/static/img/sleeveart/00/x_50.jpg") .endswith("x_350.jpg")
+    assert artwork_url("http://artwork-cdn.7static.com/static/img/sleeveart/00/x_50.jpg").endswith(
+        "x_350.jpg"
+    )
     assert artwork_url("javascript:alert(1)") == ""

@@ -34,7 +34,9 @@ class Command(BaseCommand):
         try:
             details = sevendigital.default_client().get_user_details(access)
         except SevenDigitalError as exc:
-            raise CommandError(f"7digital did not accept that token: {type(exc).__name__}: {exc.message}") from exc
+            raise CommandError(
+                f"7digital did not accept that token: {type(exc).__name__}: {exc.message}"
+            ) from exc
         link_account(user, access, details.id, details.email)
         self.stdout.write(self.style.SUCCESS(f"Linked {email} to 7digital user {details.id}"))
 
@@ -44,6 +46,8 @@ def link_account(user, access: AccessToken, uid: str, email: str) -> None:
     from allauth.socialaccount.models import SocialAccount
 
     SocialAccount.objects.update_or_create(
-        provider=linking.PROVIDER_ID, uid=uid, defaults={"user": user, "extra_data": {"id": uid, "email": email}}
+        provider=linking.PROVIDER_ID,
+        uid=uid,
+        defaults={"user": user, "extra_data": {"id": uid, "email": email}},
     )
     linking.save_link(user, access, user_id=uid, email=email)

@@ -29,4 +29,6 @@ class Command(BaseCommand):
                     link.relink_reason = "token could not be decrypted with the configured keys"
                 link.save(update_fields=["token_ciphertext", "needs_relink", "relink_reason", "updated_at"])
                 rotated += 1
-        self.stdout.write(f"Re-encrypted {rotated - failed} token(s); {failed} could not be decrypted (marked for relinking).")
+        self.stdout.write(
+            f"Re-encrypted {rotated - failed} token(s); {failed} could not be decrypted (marked for relinking)."
+        )

@@ -31,6 +31,10 @@ class Command(BaseCommand):
         try:
             details = sevendigital.default_client().get_user_details(SANDBOX_TOKEN)
         except SevenDigitalError as exc:
-            raise CommandError(f"The 7digital sandbox did not answer ({type(exc).__name__}); is it running?") from exc
+            raise CommandError(
+                f"The 7digital sandbox did not answer ({type(exc).__name__}); is it running?"
+            ) from exc
         link_account(user, SANDBOX_TOKEN, details.id, details.email)
-        self.stdout.write(self.style.SUCCESS(f"Demo customer {DEMO_EMAIL} / {DEMO_PASSWORD} linked to the sandbox"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo customer {DEMO_EMAIL} / {DEMO_PASSWORD} linked to the sandbox")
+        )
