@@ -100,12 +100,6 @@
     var format = form.querySelector("select[name=format]").value;
     var status = form.querySelector("[data-download-status]");
     var tracks = Array.prototype.slice.call(form.querySelectorAll("input[name=track]"));
-    var frame = document.getElementById("download-frame");
-    if (!frame) {
-      frame = document.createElement("iframe");
-      frame.id = "download-frame"; frame.hidden = true; frame.title = "downloads";
-      document.body.appendChild(frame);
-    }
     var done = 0, failed = 0;
     function next(i) {
       if (i >= tracks.length) {
@@ -119,7 +113,8 @@
       post(form.action, { release: release, track: track, format: chosen })
         .then(function (r) {
           var url = r.headers.get("HX-Redirect");
-          if (url) { frame.src = url; done++; } else { failed++; }
+          // An attachment: the browser saves it and this page stays (as with HX-Redirect).
+          if (url) { window.location.assign(url); done++; } else { failed++; }
           var row = document.getElementById("track-" + release + "-" + track);
           if (row && window.htmx) setTimeout(function () { htmx.trigger(row, "locker-downloaded"); }, 200);
           setTimeout(function () { next(i + 1); }, 1500);

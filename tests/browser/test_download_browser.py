@@ -50,3 +50,26 @@ def test_play_streams_and_the_player_advances(page, linked_customer, sandboxed):
     assert page.evaluate("!document.getElementById('player-audio').paused")
     assert sandboxed.remaining(EMAIL, int(release_id), int(track_id)) == before
     screenshot(page, "player")
+
+
+def test_download_all_lists_what_will_happen_and_downloads_each_track(page, linked_customer, sandboxed):
+    sign_in(page, linked_customer.email, PASSWORD)
+    last_id = page.locator("li.state-last_download").first.get_attribute("id")
+    album = page.locator("article", has=page.locator(f"#{last_id}"))
+    album.get_by_text("Download all").click()
+    panel = album.locator("details.download-all")
+    expect(panel.get_by_text("These will use their last download:")).to_be_visible()
+    expect(panel.get_by_text("These can't be downloaded and will be skipped:")).to_be_visible()
+    wanted = panel.locator("input[name=track]").count()
+    assert wanted >= 2
+    downloads = []
+    page.on("download", lambda download: downloads.append(download))
+    panel.get_by_label("Format").select_option(label="MP3 320")
+    panel.get_by_role("button", name="Start downloads").click()
+    expect(panel.get_by_role("status")).to_have_text(f"Started {wanted} downloads.", timeout=wanted * 4000)
+    assert len(downloads) == wanted
+    assert all(d.url.startswith(f"{sandboxed.url}/media/user/downloadtrack?") for d in downloads)
+    # The row that had its last download left is now exhausted; no count was used twice.
+    expect(page.locator(f"#{last_id}")).to_have_class(re.compile("state-exhausted"), timeout=10_000)
+    _, release_id, track_id = last_id.split("-")
+    assert sandboxed.remaining(EMAIL, int(release_id), int(track_id)) == 0
