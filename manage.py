@@ -6,8 +6,9 @@ import sys
 
 
 def main() -> None:
+    if sys.version_info < (3, 12):  # noqa: UP036 (say why instead of failing on an import)
+        sys.exit(f"Locker needs Python 3.12 or newer; this is {sys.version.split()[0]}. Run `make run`.")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lockersite.settings")
-    import lockersite  # noqa: F401  (fails with a clear message on Python < 3.12)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
