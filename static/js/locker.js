@@ -53,7 +53,7 @@
     },
     setToggle: function (playing) {
       var t = this.el.querySelector('[data-player="toggle"]');
-      t.textContent = playing ? "⏸" : "▶";
+      t.classList.toggle("is-playing", playing);
       t.setAttribute("aria-label", playing ? "Pause" : "Play");
     },
     error: function (message) {
