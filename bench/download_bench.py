@@ -78,14 +78,13 @@ def run(port: int, clicks: int) -> None:
     from django.test import Client
 
     from locker import download_views
-    from locker.management.commands.link_7digital import link_account
+    from locker.linking import link_with_token
     from locker.management.commands.seed_demo import SANDBOX_TOKEN
     from locker.sevendigital import client as sevendigital
 
     download_views.DOWNLOADS_PER_MINUTE = 10**6  # the bench clicks faster than any customer may
     user = get_user_model().objects.create_user("bench", "bench@example.com", "x")
-    details = sevendigital.default_client().get_user_details(SANDBOX_TOKEN)
-    link_account(user, SANDBOX_TOKEN, details.id, details.email)
+    link_with_token(user, SANDBOX_TOKEN)
     targets = []
     for page in range(1, 20):
         locker = sevendigital.get_locker(SANDBOX_TOKEN, page=page, page_size=50)

@@ -38,6 +38,24 @@ def unlink(user: AbstractBaseUser) -> bool:
     return bool(deleted)
 
 
+def link_with_token(user: AbstractBaseUser, token: AccessToken) -> SevenDigitalLink:
+    """Link from a known token pair (support, demos, tests), the way the OAuth flow does.
+
+    7digital is asked who the token belongs to; raises SevenDigitalError if it refuses.
+    """
+    from allauth.socialaccount.models import SocialAccount
+
+    from locker.sevendigital import client as sevendigital
+
+    details = sevendigital.default_client().get_user_details(token)
+    SocialAccount.objects.update_or_create(
+        provider=PROVIDER_ID,
+        uid=details.id,
+        defaults={"user": user, "extra_data": {"id": details.id, "email": details.email}},
+    )
+    return save_link(user, token, user_id=details.id, email=details.email)
+
+
 def forget_session_tokens(session) -> None:
     """allauth parks OAuth tokens in the session during the flow; none may stay there."""
     for key in [k for k in list(session.keys()) if k.startswith("oauth_") and k.endswith("_token")]:

@@ -88,14 +88,10 @@ def customer(customer_factory):
 
 
 def link_to_sandbox(user, sandbox, account_email: str):
-    from locker.management.commands.link_7digital import link_account
-    from locker.sevendigital import client
+    from locker.linking import link_with_token
     from locker.sevendigital.types import AccessToken
 
-    token = AccessToken(*sandbox.token_for(account_email))
-    details = client.default_client().get_user_details(token)
-    link_account(user, token, details.id, details.email)
-    return user.sevendigital_link
+    return link_with_token(user, AccessToken(*sandbox.token_for(account_email)))
 
 
 @pytest.fixture

@@ -125,3 +125,22 @@ def test_disconnecting_on_allauths_page_deletes_the_tokens(customer_client, link
     response = customer_client.post("/accounts/3rdparty/", {"account": account.pk})
     assert response.status_code == HTTPStatus.FOUND
     assert not SevenDigitalLink.objects.filter(user=linked_customer).exists()
+
+
+def test_support_can_link_a_customer_from_a_token_pair(customer, sandboxed, monkeypatch):
+    key, secret = sandboxed.token_for("other@sandbox.test")
+    monkeypatch.setenv("SEVENDIGITAL_TOKEN_SECRET", secret)
+    call_command("link_7digital", customer.email, token=key)
+    link = SevenDigitalLink.objects.get(user=customer)
+    assert link.sevendigital_email == "other@sandbox.test"
+    assert link.get_token().secret == secret
+
+
+def test_linking_refuses_a_token_7digital_rejects(customer, sandboxed, monkeypatch):
+    import pytest
+    from django.core.management import CommandError
+
+    monkeypatch.setenv("SEVENDIGITAL_TOKEN_SECRET", "wrong")
+    with pytest.raises(CommandError, match="did not accept"):
+        call_command("link_7digital", customer.email, token="demo-token")
+    assert not SevenDigitalLink.objects.filter(user=customer).exists()

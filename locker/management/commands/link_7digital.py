@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from locker import linking
-from locker.sevendigital import client as sevendigital
 from locker.sevendigital.errors import SevenDigitalError
 from locker.sevendigital.types import AccessToken
 
@@ -30,24 +29,10 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No Locker user with email {email}")
         secret = os.environ.get("SEVENDIGITAL_TOKEN_SECRET") or getpass.getpass("Token secret: ")
-        access = AccessToken(key=token, secret=secret)
         try:
-            details = sevendigital.default_client().get_user_details(access)
+            link = linking.link_with_token(user, AccessToken(key=token, secret=secret))
         except SevenDigitalError as exc:
             raise CommandError(
                 f"7digital did not accept that token: {type(exc).__name__}: {exc.message}"
             ) from exc
-        link_account(user, access, details.id, details.email)
-        self.stdout.write(self.style.SUCCESS(f"Linked {email} to 7digital user {details.id}"))
-
-
-def link_account(user, access: AccessToken, uid: str, email: str) -> None:
-    """Link the way the OAuth flow does: allauth's account row plus our encrypted token."""
-    from allauth.socialaccount.models import SocialAccount
-
-    SocialAccount.objects.update_or_create(
-        provider=linking.PROVIDER_ID,
-        uid=uid,
-        defaults={"user": user, "extra_data": {"id": uid, "email": email}},
-    )
-    linking.save_link(user, access, user_id=uid, email=email)
+        self.stdout.write(self.style.SUCCESS(f"Linked {email} to 7digital user {link.sevendigital_user_id}"))

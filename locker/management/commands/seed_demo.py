@@ -6,8 +6,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from locker.management.commands.link_7digital import link_account
-from locker.sevendigital import client as sevendigital
+from locker import linking
 from locker.sevendigital.errors import SevenDigitalError
 from locker.sevendigital.types import AccessToken
 
@@ -29,12 +28,11 @@ class Command(BaseCommand):
             user=user, email=DEMO_EMAIL, defaults={"verified": True, "primary": True}
         )
         try:
-            details = sevendigital.default_client().get_user_details(SANDBOX_TOKEN)
+            linking.link_with_token(user, SANDBOX_TOKEN)
         except SevenDigitalError as exc:
             raise CommandError(
                 f"The 7digital sandbox did not answer ({type(exc).__name__}); is it running?"
             ) from exc
-        link_account(user, SANDBOX_TOKEN, details.id, details.email)
         self.stdout.write(
             self.style.SUCCESS(f"Demo customer {DEMO_EMAIL} / {DEMO_PASSWORD} linked to the sandbox")
         )
