@@ -9,7 +9,7 @@ PORT ?= 8000
 SANDBOX_PORT ?= 8001
 export DJANGO_SETTINGS_MODULE := lockersite.settings
 
-.PHONY: run test lint format install install-dev browser sandbox migrate demo bench serve-prod clean
+.PHONY: run test lint format install install-dev browser sandbox migrate demo bench bench-tools serve-prod test-long clean
 
 # A 3.12+ interpreter: pyenv's when present, else python3.12 / python3 if new enough.
 BASE_PYTHON := $(shell \
@@ -70,8 +70,24 @@ format: install-dev
 test: install-dev browser lint
 	$(PY) -m pytest
 
-bench: install-dev
+# wrk (Debian's package) drives the throughput and memory benchmarks.
+bench-tools:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else echo "wrk not found: run 'sudo apt-get install wrk'"; exit 1; fi; \
+	fi
+
+bench: install-dev bench-tools
 	$(PY) bench/parse_bench.py
+	$(PY) -m bench.run
+
+# The production stack locally: the sandbox + gunicorn with DEBUG off (deploy/serve-local.sh).
+serve-prod: install
+	@bash deploy/serve-local.sh
+
+# The minutes-long soak/fault tests that `make test` skips.
+test-long: install-dev
+	LOCKER_LONG_TESTS=1 $(PY) -m pytest tests/production
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -25,6 +25,7 @@ from lockersite.env import (
     env_str,
     env_url,
 )
+from lockersite.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,7 +58,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lockersite.logging.RequestIdMiddleware",  # request id, Server-Timing, JSON access line
+    "lockersite.health.HealthCheckMiddleware",  # /healthz, /readyz before host checks and redirects
     "django.middleware.security.SecurityMiddleware",
+    "lockersite.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,6 +103,22 @@ try:
     }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+_db = DATABASES["default"]
+_db["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", _db.get("CONN_MAX_AGE") or 0)
+if _db["ENGINE"].endswith("postgresql"):
+    # A down database fails readiness probes in seconds rather than hanging workers.
+    _db.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
+    )
+elif _db["ENGINE"].endswith("sqlite3"):
+    # Several gunicorn workers write one file: WAL, immediate write locks and a busy timeout.
+    _db.setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache (and, with Redis, sessions): local memory by default; REDIS_URL=redis://... to share state.
@@ -136,7 +156,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -253,24 +273,48 @@ SECURE_CSP = {
 }
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Browser features no page of ours uses (lockersite/security.py sends the header).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Production: behind a TLS-terminating proxy that sets X-Forwarded-Proto (deploy/nginx.conf).
+    # SECURE_SSL_REDIRECT=0 and SECURE_COOKIES=0 exist only for plain-http local runs (make serve-prod).
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^metrics$"]  # scraped over the private network, bearer token
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)  # 0 if the domain must stay off the list
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        # urllib3 logs full URLs at DEBUG, and signed URLs must never reach the logs.
-        "urllib3": {"level": "WARNING"},
-        "requests_oauthlib": {"level": "WARNING"},
-        "oauthlib": {"level": "WARNING"},
-    },
-}
+# Logs: JSON lines on stderr outside DEBUG (LOG_FORMAT=json|text), each with the request id, every
+# record redacted of OAuth material (lockersite/logging.py). ACCESS_LOG=0 drops the per-request line.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json").lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
+ACCESS_LOG = env_bool("ACCESS_LOG", True)
+SERVER_TIMING = env_bool("SERVER_TIMING", True)
+LOGGING = logging_config(json_format=LOG_FORMAT == "json", level=env_str("LOG_LEVEL", "INFO").upper())
+
+# Upstream metrics: every 7digital HTTP attempt is counted (locker/metrics.py); /metrics serves them
+# in Prometheus text to staff users or to `Authorization: Bearer $METRICS_TOKEN`.
+SEVENDIGITAL_OBSERVER = "locker.metrics.observe_upstream"
+METRICS_TOKEN = env_str("METRICS_TOKEN")

@@ -1,11 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from locker import metrics
 from locker import views as locker_views
+from lockersite import health
 
 urlpatterns = [
     path("", locker_views.home, name="home"),
     path("", include("locker.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    # Probes and metrics (issue 7). HealthCheckMiddleware answers the probes first in production.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
 ]

@@ -1,0 +1,1 @@
+"""Benchmarks and the loopback production stack they (and tests/production) run on."""

@@ -1,0 +1,237 @@
+"""Structured logs: one JSON object per line, a request id on every line, no credentials ever.
+
+- `RequestIdMiddleware` (first in MIDDLEWARE) takes a well-formed `X-Request-ID` from the proxy or
+  makes one, echoes it on the response, adds a `Server-Timing` header (app time, and time spent
+  waiting for 7digital) and logs one access line per request.
+- `RequestIdFilter` stamps `request_id` on every record logged while that request runs.
+- `RedactingFilter` and `JsonFormatter` strip OAuth material (`oauth_signature=..`,
+  `oauth_token=..`, any query string carrying `oauth_` parameters, Authorization header values)
+  from messages, arguments, extras and tracebacks, so signed media/stream URLs and tokens never
+  reach a log line, whichever logger wrote it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+access_logger = logging.getLogger("locker.access")
+
+REDACTED = "[redacted]"
+_REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")
+
+# A query string (after "?") that carries any oauth_ parameter: the whole query goes.
+_OAUTH_QUERY = re.compile(r"\?[^\s\"'<>]*?oauth_[^\s\"'<>]*", re.IGNORECASE)
+# oauth_xxx=value, oauth_xxx%3Dvalue, oauth_xxx="value", "oauth_xxx": "value" (headers, JSON, forms).
+_OAUTH_PARAM = re.compile(
+    r"(oauth_[a-z_]+)([\"']?\s*[:=]\s*[\"']?|%3D|%22%3A%22)((?:[^\s&\"',;<>%]|%(?!26)[0-9a-f]{2})+)",
+    re.IGNORECASE,
+)
+# Authorization: OAuth ... / Bearer ... / Basic ...
+_AUTH_HEADER = re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """`text` with every OAuth parameter value, oauth-signed query string and bearer token removed."""
+    if not text or (
+        "oauth" not in text.lower() and "bearer" not in text.lower() and "basic" not in text.lower()
+    ):
+        return text
+    text = _OAUTH_QUERY.sub("?" + REDACTED, text)
+    text = _OAUTH_PARAM.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
+    return _AUTH_HEADER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
+
+
+def _redact_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: _redact_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact_value(v) for v in value]
+    return value
+
+
+class RedactingFilter(logging.Filter):
+    """Render the message now, with OAuth material removed; tracebacks likewise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: keep what we can
+            message = str(record.msg)
+        record.msg = redact(message)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
+
+
+class RequestIdFilter(logging.Filter):
+    """Add `request_id` (the current request's, or "-") to every record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not getattr(record, "request_id", None):
+            record.request_id = request_id_var.get() or "-"
+        return True
+
+
+_STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+    "request_id",
+    "taskName",
+}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: ts, level, logger, msg, request_id, any extras, exc."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        try:
+            message = record.getMessage()
+        except Exception:
+            message = str(record.msg)
+        entry: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": redact(message),
+            "request_id": getattr(record, "request_id", None) or request_id_var.get() or "-",
+        }
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD_ATTRS and not key.startswith("_"):
+                entry[key] = _redact_value(value)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exc"] = redact(record.exc_text)
+        if record.stack_info:
+            entry["stack"] = redact(record.stack_info)
+        return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+class TextFormatter(logging.Formatter):
+    """The human format for development, redacted the same way."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not getattr(record, "request_id", None):
+            record.request_id = request_id_var.get() or "-"
+        return redact(super().format(record))
+
+
+def valid_request_id(value: str | None) -> str | None:
+    """The proxy's X-Request-ID if it is a sane token, else None (we never log raw header junk)."""
+    if value and _REQUEST_ID_OK.match(value):
+        return value
+    return None
+
+
+class RequestIdMiddleware:
+    """Outermost middleware: request id, Server-Timing and one access log line per request."""
+
+    def __init__(self, get_response) -> None:
+        from django.conf import settings
+
+        from locker import metrics
+
+        self.get_response = get_response
+        self.metrics = metrics
+        self.access_log = getattr(settings, "ACCESS_LOG", True)
+        self.server_timing = getattr(settings, "SERVER_TIMING", True)
+
+    def __call__(self, request):
+        request_id = valid_request_id(request.META.get("HTTP_X_REQUEST_ID")) or uuid.uuid4().hex
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        upstream = self.metrics.begin_request()
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            response["X-Request-ID"] = request_id
+            if self.server_timing:
+                timing = f"app;dur={elapsed_ms:.2f}"
+                if upstream.calls:
+                    timing += (
+                        f', upstream;dur={upstream.seconds * 1000:.2f};desc="7digital x{upstream.calls}"'
+                    )
+                response["Server-Timing"] = timing
+            if self.access_log:
+                self._log(request, response, elapsed_ms, upstream)
+            return response
+        finally:
+            self.metrics.end_request(upstream)
+            request_id_var.reset(token)
+
+    def _log(self, request, response, elapsed_ms: float, upstream) -> None:
+        user = getattr(request, "user", None)
+        status = response.status_code
+        level = logging.ERROR if status >= 500 else logging.INFO
+        access_logger.log(
+            level,
+            "%s %s %s",
+            request.method,
+            request.path,
+            status,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "query": redact(request.META.get("QUERY_STRING", "")),
+                "status": status,
+                "duration_ms": round(elapsed_ms, 2),
+                "upstream_calls": upstream.calls,
+                "upstream_ms": round(upstream.seconds * 1000, 2),
+                "user_id": user.pk if user is not None and getattr(user, "is_authenticated", False) else None,
+                "remote_addr": request.META.get("REMOTE_ADDR", ""),
+            },
+        )
+
+
+def logging_config(*, json_format: bool, level: str = "INFO", access_level: str = "INFO") -> dict:
+    """The LOGGING dict for settings: JSON or text on stderr, every record redacted and request-tagged."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {
+            "request_id": {"()": "lockersite.logging.RequestIdFilter"},
+            "redact": {"()": "lockersite.logging.RedactingFilter"},
+        },
+        "formatters": {
+            "json": {"()": "lockersite.logging.JsonFormatter"},
+            "text": {"()": "lockersite.logging.TextFormatter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json" if json_format else "text",
+                "filters": ["request_id", "redact"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "locker.access": {"level": access_level},
+            # Django's own request logger repeats what the access line says, minus the request id.
+            "django.request": {"level": "ERROR"},
+            "django.server": {"level": "WARNING"},
+            # urllib3 logs full URLs at DEBUG, and signed URLs must never reach the logs.
+            "urllib3": {"level": "WARNING"},
+            "requests_oauthlib": {"level": "WARNING"},
+            "oauthlib": {"level": "WARNING"},
+        },
+    }
