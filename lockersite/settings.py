@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "locker",
     "locker.sevendigital_provider",
+    "locker.widget",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +253,11 @@ for _key in TOKEN_ENCRYPTION_KEYS:
 
 # Widget framing: space-separated origins that may embed /widget/locker/ in an iframe.
 WIDGET_FRAME_ANCESTORS = env_origins("WIDGET_FRAME_ANCESTORS")
+# Widget tokens (docs/widget.md): the audience partners put in `aud`, the longest token lifetime
+# accepted, and how long the cookie-less session a token opens lasts.
+WIDGET_TOKEN_AUDIENCE = env_str("WIDGET_TOKEN_AUDIENCE", "locker-widget")
+WIDGET_TOKEN_MAX_AGE = env_int("WIDGET_TOKEN_MAX_AGE", 600, minimum=60)
+WIDGET_SESSION_SECONDS = env_int("WIDGET_SESSION_SECONDS", 3600, minimum=300)
 
 # Security headers. The widget view replaces frame-ancestors for allow-listed partners only.
 X_FRAME_OPTIONS = "DENY"

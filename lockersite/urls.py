@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("locker.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("widget/", include("locker.widget.urls")),
     # Probes and metrics (issue 7). HealthCheckMiddleware answers the probes first in production.
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -1,0 +1,34 @@
+"""Mint a widget token as a partner's backend would (for trying the widget out and for support)."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from locker.widget import conf, tokens
+from locker.widget.models import Partner, PartnerSecretError
+
+
+class Command(BaseCommand):
+    help = "Print a widget token (and widget URL) for a partner and a customer's email address."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("partner", help="partner id (slug)")
+        parser.add_argument("email", help="the customer's verified email address at Locker")
+        parser.add_argument("--lifetime", type=int, default=300, help="seconds (default 300)")
+        parser.add_argument(
+            "--base-url", default="http://127.0.0.1:8000", help="Locker's address for the URL"
+        )
+
+    def handle(self, *args, partner: str, email: str, lifetime: int, base_url: str, **options) -> None:
+        found = Partner.objects.filter(slug=partner, is_active=True).first()
+        if found is None:
+            raise CommandError(f"no active partner {partner!r}")
+        if not 0 < lifetime <= conf.token_max_age():
+            raise CommandError(f"--lifetime must be between 1 and {conf.token_max_age()} seconds")
+        try:
+            secret = found.get_secret()
+        except PartnerSecretError as exc:
+            raise CommandError(str(exc)) from None
+        token = tokens.mint(found.slug, secret, subject=email, lifetime=lifetime)
+        self.stdout.write(token)
+        self.stdout.write(f"{base_url.rstrip('/')}/widget/locker/?token={token}", self.style.SUCCESS)

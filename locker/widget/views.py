@@ -1,0 +1,220 @@
+"""The embeddable widget: the page, its partial refreshes, and the download and play views it reuses.
+
+Downloads and plays go through locker.download_views, the very views of the locker page: the
+wrappers here only swap the cookie login for the widget session (see auth.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from locker import download_views, linking
+from locker.downloads import DownloadRefused, find_track, last_downloads, track_view
+from locker.loader import load_locker
+from locker.presenters import present_page, present_release
+from locker.query import LockerQuery
+from locker.widget import auth, conf
+from locker.widget.framing import allowed_origins, framable, own_origin
+from locker.widget.models import Partner
+from locker.widget.options import LAYOUTS, THEMES, WidgetOptions
+from locker.widget.tokens import InvalidWidgetToken, claimed_partner
+
+logger = logging.getLogger(__name__)
+
+AUTH_FAILED = "This music widget could not sign you in: its link has expired or is not valid. Reload the page to try again."
+
+
+@require_GET
+@never_cache
+def locker(request: HttpRequest) -> HttpResponse:
+    """The widget page (first load, with a token) or its body (paging, with the session header)."""
+    options = WidgetOptions.from_params(request.GET)
+    query = LockerQuery.from_params(request.GET)
+    if auth.SESSION_HEADER in request.headers:
+        session = auth.session_from(request)
+        if session is None:
+            return JsonResponse({"error": auth.SESSION_EXPIRED, "code": "session-expired"}, status=401)
+        context = {"options": options, **_body_context(session.user, query, options)}
+        return framable(request, render(request, "widget/_body.html", context), session.partner)
+    try:
+        session, key = auth.exchange(request.GET)
+    except InvalidWidgetToken as refusal:
+        _scrub_token(request)
+        partner = refusal.partner or claimed_partner(request.GET.get("token", ""))
+        logger.info("widget token refused: %s (partner %s)", refusal.reason, partner.slug if partner else "-")
+        context = {"options": options, "message": AUTH_FAILED, "config": _config(request, partner, "")}
+        response = render(request, "widget/error.html", context, status=401)
+        response["Referrer-Policy"] = "no-referrer"
+        return framable(request, response, partner)
+    _scrub_token(request)
+    context = {
+        "options": options,
+        "config": _config(request, session.partner, key, options),
+        **_body_context(session.user, query, options),
+    }
+    response = render(request, "widget/locker.html", context)
+    response["Referrer-Policy"] = "no-referrer"  # the token is in this page's URL until widget.js drops it
+    return framable(request, response, session.partner)
+
+
+def _scrub_token(request: HttpRequest) -> None:
+    """The access log (lockersite/logging.py) records the query string after the view has run:
+    keep the one-time token out of it."""
+    params = request.GET.copy()
+    for name in ("token", "preview"):
+        if name in params:
+            params[name] = "[redacted]"
+    request.META["QUERY_STRING"] = params.urlencode(safe="[]")
+
+
+def _config(
+    request: HttpRequest, partner: Partner | None, key: str, options: WidgetOptions | None = None
+) -> dict:
+    """What widget.js needs, handed over in a `json_script` block (no inline script)."""
+    return {
+        "session": key,
+        "origins": [own_origin(request), *allowed_origins(partner)],
+        "download": reverse("widget:download"),
+        "stream": reverse("widget:stream"),
+        "track": reverse("widget:track", args=[0, 0]),
+        "layout": options.layout if options else "compact",
+    }
+
+
+def _body_context(user, query: LockerQuery, options: WidgetOptions) -> dict:
+    link = linking.get_link(user)
+    if link is None:
+        return {"link": None}
+    result = load_locker(link, query)
+    page = result.page
+    if page is not None and page.total_items and not page.releases and query.page > 1:
+        query = query.with_(page=-(-page.total_items // query.page_size))  # past the end: the last page
+        result = load_locker(link, query)
+    view = None
+    if result.page is not None:
+        track_ids = [t.track.id for item in result.page.releases for t in item.tracks]
+        view = present_page(
+            result.page,
+            downloads_enabled=result.downloads_enabled,
+            preferred_format=link.preferred_format_id,
+            last_downloads=last_downloads(user, track_ids),
+        )
+    return {"link": link, "result": result, "view": view, "query": query, "nav": _nav(query, view, options)}
+
+
+def _nav(query: LockerQuery, view, options: WidgetOptions) -> dict:
+    if view is None or view.num_pages <= 1:
+        return {}
+    extra = options.querystring()
+
+    def url(page: int) -> str:
+        return f"?{query.with_(page=page).querystring()}" + (f"&{extra}" if extra else "")
+
+    return {
+        "prev": url(view.page - 1) if view.page > 1 else "",
+        "next": url(view.page + 1) if view.page < view.num_pages else "",
+    }
+
+
+@auth.widget_login_required
+@require_GET
+@never_cache
+def track_row(request: HttpRequest, release_id: int, track_id: int) -> HttpResponse:
+    """The fresh state of one row after a download (the widget's twin of download_views.track_row)."""
+    link = linking.get_link(request.user)
+    if link is None:
+        return HttpResponse(status=404)
+    try:
+        found = find_track(link, release_id, track_id)
+    except DownloadRefused as refusal:
+        return JsonResponse({"error": refusal.message}, status=refusal.status)
+    release = present_release(
+        found.item,
+        now=timezone.now(),
+        preferred_format=link.preferred_format_id,
+        last_downloads=last_downloads(request.user, [track_id]),
+    )
+    context = {
+        "track": track_view(release, track_id),
+        "release": release,
+        "options": WidgetOptions.from_params(request.GET),
+    }
+    return render(request, "widget/_track.html", context)
+
+
+@auth.widget_login_required
+@require_POST
+def download(request: HttpRequest) -> HttpResponse:
+    """locker.download_views.download, signed in by the widget session.
+
+    widget.js posts with `HX-Request`, so the answer is `HX-Redirect` to the signed media URL (or a
+    refusal with an alert it reads). A plain form post (no JavaScript) gets the 302 itself; a
+    refusal then shows a small framable page instead of the locker's full-site one.
+    """
+    response = download_views.download(request)
+    if request.htmx or isinstance(response, HttpResponseRedirect):
+        return response
+    session = request.widget_session
+    context = {"options": WidgetOptions(), "config": _config(request, session.partner, "")}
+    refused = render(request, "widget/refused.html", context, status=response.status_code)
+    return framable(request, refused, session.partner)
+
+
+@auth.widget_login_required
+@require_POST
+def stream(request: HttpRequest) -> HttpResponse:
+    """locker.download_views.stream (a signed stream URL as JSON), signed in by the widget session."""
+    return download_views.stream(request)
+
+
+@require_GET
+def embed(request: HttpRequest) -> HttpResponse:
+    """For partners: the snippet to paste, and a live preview of the signed-in customer's locker."""
+    options = WidgetOptions.from_params(request.GET)
+    try:
+        width = max(280, min(1200, int(request.GET.get("width", 360))))
+    except ValueError:
+        width = 360
+    preview_url = ""
+    linked = request.user.is_authenticated and linking.get_link(request.user) is not None
+    if linked:
+        params = {"preview": auth.preview_token(request.user), **options.params()}
+        preview_url = f"{reverse('widget:locker')}?{urlencode(params)}"
+    base = own_origin(request)
+    context = {
+        "options": options,
+        "layouts": LAYOUTS,
+        "themes": THEMES,
+        "width": width,
+        "linked": linked,
+        "preview_url": preview_url,
+        "widget_url": f"{base}{reverse('widget:locker')}",
+        "embed_path": f"{reverse('widget:embed')}?{options.querystring()}",
+        # Shown as HTML source in the snippet, so `&` is written `&amp;` there.
+        "widget_params": options.querystring().replace("&", "&amp;"),
+        "embed_script_url": f"{base}{reverse('widget:embed_script')}",
+        "audience": conf.audience(),
+        "max_age": conf.token_max_age(),
+        "bad_colour": any(
+            request.GET.get(k) and not v for k, v in (("accent", options.accent), ("bg", options.background))
+        ),
+    }
+    response = render(request, "widget/embed.html", context)
+    response["Cache-Control"] = "no-store"  # the preview token is single-use
+    return response
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def embed_script(request: HttpRequest) -> HttpResponse:
+    """A stable address for the embed script; static file names change with each deployment."""
+    return redirect(static("js/widget-embed.js"))
