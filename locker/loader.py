@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from django.dispatch import Signal
+
 from locker import locker_cache
 from locker.crypto import TokenDecryptionError
 from locker.models import SevenDigitalLink
@@ -18,6 +20,9 @@ from locker.sevendigital.errors import RateLimited, RelinkNeeded, SevenDigitalEr
 from locker.sevendigital.types import LockerPage
 
 logger = logging.getLogger(__name__)
+
+# Sent after a page arrives from 7digital (not from the cache): link=SevenDigitalLink, page=LockerPage.
+locker_fetched = Signal()
 
 RELINK_MESSAGE = "7digital no longer accepts the link to your account. Please link it again."
 
@@ -60,6 +65,7 @@ def load_locker(link: SevenDigitalLink, query: LockerQuery, *, refresh: bool = F
             locker_cache.get_last_good(user_id, query.cache_key), stale=True, error=_explain(exc)
         )
     locker_cache.store(user_id, query.cache_key, page)
+    locker_fetched.send_robust(sender=SevenDigitalLink, link=link, page=page)
     return LockerResult(page)
 
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "django_htmx",
     "locker",
+    "locker.support",
     "locker.sevendigital_provider",
     "locker.widget",
 ]

@@ -1,0 +1,181 @@
+"""The support Locker view and the support actions, served inside the admin (see admin.py's get_urls).
+
+Staff see the customer's locker through the same loader and presenter as the customer, plus the
+facts only staff see. Nothing here can start a download or a stream: the staff template has no
+such controls, and every call to 7digital is the same read the customer's own page makes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+
+from locker import linking, locker_cache
+from locker.downloads import last_downloads
+from locker.loader import LockerResult, load_locker
+from locker.models import DownloadEvent, SevenDigitalLink
+from locker.presenters import PageView, present_page
+from locker.query import PAGE_SIZES, SORT_LABELS, LockerQuery
+from locker.support import audit
+from locker.support.admin_tools import can_look_up, locker_url
+from locker.support.models import AuditEntry
+
+HISTORY_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class SupportAction:
+    slug: str
+    audit_action: str
+    title: str
+    explanation: str
+    button: str
+    needs_link: bool = True
+
+
+ACTIONS = {
+    a.slug: a
+    for a in (
+        SupportAction(
+            "refresh",
+            AuditEntry.Action.REFRESH,
+            "Refresh the cached locker",
+            "Drops every cached page of this customer's locker, so the next view (theirs or yours) asks "
+            "7digital again. The last good copy is kept for outages.",
+            "Yes, refresh",
+            needs_link=False,
+        ),
+        SupportAction(
+            "relink",
+            AuditEntry.Action.RELINK,
+            "Mark the link for relinking",
+            "The customer will be asked to link their 7digital account again. Until they do, their locker "
+            "shows the last good copy with downloads paused. Their purchases are not affected.",
+            "Yes, ask them to relink",
+        ),
+        SupportAction(
+            "unlink",
+            AuditEntry.Action.UNLINK,
+            "Unlink 7digital",
+            "Deletes the stored 7digital access keys of this customer. They must link their account again "
+            "to see their locker. Their purchases at 7digital are not affected.",
+            "Yes, unlink",
+        ),
+    )
+}
+
+
+def _customer(request: HttpRequest, user_id: int):
+    if not can_look_up(request.user):
+        raise PermissionDenied("Looking up a customer's locker needs the support permission.")
+    return get_object_or_404(get_user_model(), pk=user_id)
+
+
+def locker(request: HttpRequest, model_admin, user_id: int) -> HttpResponse:
+    if request.method != "GET":
+        return HttpResponse(status=405, headers={"Allow": "GET"})
+    customer = _customer(request, user_id)
+    link = SevenDigitalLink.objects.filter(user=customer).first()
+    query = LockerQuery.from_params(request.GET)
+    result = load_locker(link, query) if link else None
+    page = result.page if result else None
+    if page is not None and page.total_items and not page.releases and query.page > 1:
+        last = -(-page.total_items // query.page_size)
+        return redirect(f"{locker_url(customer.pk)}?{query.with_(page=last).querystring()}")
+    view = _present(customer, link, result) if page is not None else None
+    history = Paginator(DownloadEvent.objects.filter(user=customer), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("history")
+    )
+    audit.record(
+        request,
+        AuditEntry.Action.LOOKUP,
+        customer,
+        page=query.page,
+        page_size=query.page_size,
+        sort=query.sort,
+        linked=link is not None,
+        outcome=_outcome(result),
+    )
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": f"Locker of {customer.email or customer.get_username()}",
+        "customer": customer,
+        "link": link,
+        "result": result,
+        "view": view,
+        "query": query,
+        "sort_labels": SORT_LABELS,
+        "page_sizes": PAGE_SIZES,
+        "history": history,
+        "actions": [a for a in ACTIONS.values() if link or not a.needs_link],
+    }
+    return TemplateResponse(request, "admin/support/locker.html", context)
+
+
+def _present(customer, link: SevenDigitalLink, result: LockerResult) -> PageView:
+    """Exactly what the customer's page computes (locker.views), for the customer, not for staff."""
+    track_ids = [t.track.id for item in result.page.releases for t in item.tracks]
+    return present_page(
+        result.page,
+        downloads_enabled=result.downloads_enabled,
+        preferred_format=link.preferred_format_id,
+        last_downloads=last_downloads(customer, track_ids),
+    )
+
+
+def _outcome(result: LockerResult | None) -> str:
+    if result is None:
+        return "not linked"
+    if result.relink:
+        return "needs relinking"
+    if result.error:
+        return "stale copy" if result.page is not None else "upstream error, no copy"
+    return "ok"
+
+
+def action(request: HttpRequest, model_admin, user_id: int, action: str) -> HttpResponse:
+    chosen = ACTIONS.get(action)
+    if chosen is None:
+        raise Http404("No such support action")
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    customer = _customer(request, user_id)
+    link = SevenDigitalLink.objects.filter(user=customer).first()
+    if request.method == "GET":
+        context = {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.opts,
+            "title": chosen.title,
+            "customer": customer,
+            "link": link,
+            "action": chosen,
+            "possible": link is not None or not chosen.needs_link,
+        }
+        return TemplateResponse(request, "admin/support/confirm.html", context)
+    done, message = _perform(request, chosen, customer, link)
+    audit.record(request, chosen.audit_action, customer, done=done)
+    (messages.success if done else messages.warning)(request, message)
+    return redirect(locker_url(customer.pk))
+
+
+def _perform(request: HttpRequest, chosen: SupportAction, customer, link) -> tuple[bool, str]:
+    who = customer.email or customer.get_username()
+    if chosen.slug == "refresh":
+        locker_cache.invalidate(customer)
+        return True, f"The cached locker of {who} was dropped; this page now shows 7digital's answer."
+    if link is None:
+        return False, f"{who} has no linked 7digital account, so nothing was changed."
+    if chosen.slug == "relink":
+        link.mark_needs_relink(f"Marked for relinking by support ({request.user.get_username()})")
+        locker_cache.invalidate(customer)
+        return True, f"{who} will be asked to link their 7digital account again."
+    linking.unlink(customer)
+    return True, f"The 7digital account of {who} was unlinked and its access keys deleted."

@@ -1,0 +1,185 @@
+"""The staff Locker view through the real sandbox: the customer's states plus the raw staff facts."""
+
+from __future__ import annotations
+
+import re
+from http import HTTPStatus
+
+from django.core.cache import cache
+from django.test import Client
+
+from locker import locker_cache
+from locker.loader import load_locker
+from locker.models import DownloadEvent
+from locker.query import LockerQuery
+from locker.support.models import SeenPurchase
+from locker.support.purchases import record_purchases
+from tests.conftest import link_to_sandbox
+from tests.support.conftest import customer_rows, locker_url, staff_rows
+
+SMALL = "small@sandbox.test"
+
+
+def own_page(customer, params="") -> str:
+    """The customer's own locker page, from their own browser session."""
+    client = Client()
+    client.force_login(customer)
+    return client.get(f"/locker/{params}").content.decode()
+
+
+def main_content(html: str) -> str:
+    return html[html.index('<div id="content-main"') : html.index("<footer")]
+
+
+def test_it_shows_the_raw_remaining_count_that_the_customer_page_never_shows(
+    support_client, linked_customer, sandboxed
+):
+    html = support_client.get(locker_url(linked_customer)).content.decode()
+    rows = staff_rows(html)
+    exhausted = [r for r in rows.values() if r["state"] == "exhausted"]
+    assert exhausted and all(r["remaining"] == "0" for r in exhausted)
+    assert {r["remaining"] for r in rows.values() if r["state"] == "last_download"} == {"1"}
+    assert "Remaining downloads" in html and "No downloads left" in html
+
+    customer_html = own_page(linked_customer, "?pageSize=50")
+    assert "remaining" not in customer_html.lower()
+    assert "support-remaining" not in customer_html
+
+
+def test_it_computes_the_same_states_as_the_customer_page(support_client, linked_customer, sandboxed):
+    theirs = customer_rows(own_page(linked_customer))
+    ours = staff_rows(support_client.get(locker_url(linked_customer)).content.decode())
+    assert theirs and {k: v["state"] for k, v in ours.items()} == theirs
+    assert set(theirs.values()) == {"downloadable", "last_download", "exhausted", "unavailable", "preorder"}
+
+
+def test_it_shows_purchase_ids_dates_availability_and_formats(support_client, linked_customer, sandboxed):
+    response = support_client.get(locker_url(linked_customer))
+    html = response.content.decode()
+    view = response.context["view"]
+    tracks = [t for release in view.releases for t in release.tracks]
+    for track in tracks:
+        if track.purchase_id:
+            assert f"<td>{track.purchase_id}" in html
+    assert any(t.purchase_date for t in tracks)
+    assert "Withdrawn</strong>" in html and "Available</dd>" in html and "Pre-order</strong>" in html
+    assert "MP3 320" in html
+    assert 'datetime="' in html
+
+
+def test_staff_get_no_download_or_play_controls(support_client, linked_customer, sandboxed):
+    html = main_content(support_client.get(locker_url(linked_customer)).content.decode())
+    assert "<button" not in html and '<form method="post"' not in html
+    assert "/locker/download/" not in html and "/locker/stream/" not in html
+    assert "data-play" not in html and "hx-post" not in html
+    assert "Download off · Play on" in html  # what the customer sees on an exhausted track, as text
+
+
+def test_it_shows_the_download_history_with_outcomes(support_client, linked_customer, sandboxed):
+    DownloadEvent.objects.create(
+        user=linked_customer,
+        release_id=11,
+        track_id=22,
+        format_id=17,
+        format_description="MP3 320",
+        track_title="Tide Tables",
+        release_title="Harbour",
+        outcome=DownloadEvent.Outcome.REDIRECTED,
+    )
+    DownloadEvent.objects.create(
+        user=linked_customer,
+        release_id=11,
+        track_id=23,
+        format_id=17,
+        track_title="Low Water",
+        release_title="Harbour",
+        outcome=DownloadEvent.Outcome.EXHAUSTED,
+    )
+    html = support_client.get(locker_url(linked_customer)).content.decode()
+    history = html[html.index('id="support-history"') :]
+    assert "Tide Tables" in history and "Sent to download" in history
+    assert "Low Water" in history and "No downloads left" in history
+
+
+def test_the_history_is_paged(support_client, linked_customer, sandboxed):
+    DownloadEvent.objects.bulk_create(
+        DownloadEvent(user=linked_customer, release_id=1, track_id=n, format_id=17, outcome="redirected")
+        for n in range(45)
+    )
+    html = support_client.get(locker_url(linked_customer), {"history": 3}).content.decode()
+    assert "Page 3 of 3" in html and "history=2" in html
+
+
+def test_it_pages_and_sorts_like_the_customer_page(support_client, customer, sandboxed):
+    link_to_sandbox(customer, sandboxed, "demo@sandbox.test")
+    html = support_client.get(
+        locker_url(customer), {"page": 2, "pageSize": 10, "sort": "releaseTitle asc"}
+    ).content.decode()
+    assert "11–20 of" in html
+    assert '<option value="releaseTitle asc" selected>' in html
+    assert '<option value="10" selected>' in html
+    for label in ("First", "Previous", "Next", "Last"):
+        assert re.search(rf'<a href="\?[^"]*sort=releaseTitle[^"]*"[^>]*>{label}</a>', html)
+    titles = re.findall(r'<h2 id="release-\d+-title">([^<—]*)', html)
+    assert len(titles) == 10
+
+
+def test_a_page_past_the_end_goes_to_the_last_page(support_client, linked_customer, sandboxed):
+    response = support_client.get(locker_url(linked_customer), {"page": 99})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(locker_url(linked_customer)) and "page=1" in response["Location"]
+
+
+def test_an_upstream_failure_shows_a_clear_message_and_the_last_good_copy(
+    support_client, linked_customer, sandboxed
+):
+    support_client.get(locker_url(linked_customer))  # a good copy is now cached
+    sandboxed.set_faults(mode="error500", paths=["/1.2/user/locker"])
+    locker_cache.invalidate(linked_customer)
+    response = support_client.get(locker_url(linked_customer))
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "7digital did not answer for this locker just now" in html
+    assert "last good copy" in html
+    assert html.count('class="module support-release') == 4
+    assert "0</td>" in html  # the raw counts are still there
+
+
+def test_an_upstream_failure_without_a_copy_says_so(support_client, linked_customer, sandboxed):
+    sandboxed.set_faults(mode="error500", paths=["/1.2/user/locker"])
+    cache.clear()
+    html = support_client.get(locker_url(linked_customer)).content.decode()
+    assert "7digital did not answer" in html and "no earlier copy" in html
+    assert "support-release" not in html
+
+
+def test_a_link_needing_relinking_is_explained(support_client, linked_customer, sandboxed):
+    support_client.get(locker_url(linked_customer))
+    sandboxed.revoke(email=SMALL)
+    locker_cache.invalidate(linked_customer)
+    html = support_client.get(locker_url(linked_customer)).content.decode()
+    assert "Needs relinking" in html
+    assert "no longer accepts this customer's link" in html
+    assert html.count('class="module support-release') == 4
+
+
+def test_a_customer_without_a_link_shows_their_history(support_client, customer, sandboxed):
+    DownloadEvent.objects.create(user=customer, release_id=1, track_id=2, format_id=17, outcome="relink")
+    html = support_client.get(locker_url(customer)).content.decode()
+    assert "Not linked" in html and "Link needs renewing" in html
+    assert "Refresh the cached locker" in html and "Unlink 7digital" not in html
+
+
+def test_the_customers_own_locker_page_notes_purchase_ids_for_search(linked_customer, sandboxed):
+    tracks = len(customer_rows(own_page(linked_customer, "?pageSize=50")))
+    seen = SeenPurchase.objects.filter(user=linked_customer)
+    assert tracks and seen.count() == tracks  # one row per track in the locker
+    assert seen.exclude(purchase_id=None).count() == tracks
+    own_page(linked_customer, "?pageSize=50")  # from the cache: nothing new, no error
+    assert SeenPurchase.objects.filter(user=linked_customer).count() == tracks
+
+
+def test_noting_an_unchanged_page_again_writes_nothing(linked_customer, sandboxed):
+    result = load_locker(linked_customer.sevendigital_link, LockerQuery(page_size=50), refresh=True)
+    assert SeenPurchase.objects.filter(user=linked_customer).count() > 0
+    assert record_purchases(linked_customer, result.page) == 0
