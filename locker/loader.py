@@ -43,7 +43,10 @@ def load_locker(link: SevenDigitalLink, query: LockerQuery, *, refresh: bool = F
     user_id = link.user_id
     if link.needs_relink:
         return LockerResult(
-            locker_cache.get_last_good(user_id, query.cache_key), stale=True, error=RELINK_MESSAGE, relink=True
+            locker_cache.get_last_good(user_id, query.cache_key),
+            stale=True,
+            error=RELINK_MESSAGE,
+            relink=True,
         )
     if not refresh:
         cached = locker_cache.get_fresh(user_id, query.cache_key)
@@ -57,7 +60,10 @@ def load_locker(link: SevenDigitalLink, query: LockerQuery, *, refresh: bool = F
         logger.info("7digital link of user %s needs relinking: %s", user_id, type(exc).__name__)
         link.mark_needs_relink(str(exc) or type(exc).__name__)
         return LockerResult(
-            locker_cache.get_last_good(user_id, query.cache_key), stale=True, error=RELINK_MESSAGE, relink=True
+            locker_cache.get_last_good(user_id, query.cache_key),
+            stale=True,
+            error=RELINK_MESSAGE,
+            relink=True,
         )
     except SevenDigitalError as exc:
         logger.warning("locker fetch failed for user %s: %s %s", user_id, type(exc).__name__, exc.message)

@@ -187,12 +187,19 @@ SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_REAUTHENTICATION_REQUIRED = False
 SOCIALACCOUNT_ADAPTER = "locker.sevendigital_provider.adapter.SocialAccountAdapter"
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
+MAILERS = {
+    "default": {
+        "BACKEND": env_str(
+            "EMAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend"
+            if DEBUG
+            else "django.core.mail.backends.smtp.EmailBackend",
+        ),
+        "OPTIONS": {"host": env_str("EMAIL_HOST", "localhost"), "port": env_int("EMAIL_PORT", 25)}
+        if not DEBUG
+        else {},
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "locker@localhost")
 
 # 7digital. The defaults are the local sandbox (`python -m sandbox serve`, port 8001).
@@ -230,6 +237,9 @@ SOCIALACCOUNT_PROVIDERS = {
 }
 # Artwork hosts the browser may load images from (the locker hands out absolute image URLs).
 ARTWORK_HOSTS = env_list("ARTWORK_HOSTS", "http://127.0.0.1:8001 https://artwork-cdn.7static.com", sep=None)
+
+# Support audit log: how many reverse proxies in front of us append to X-Forwarded-For (0: trust none).
+SUPPORT_AUDIT_TRUSTED_PROXIES = env_int("SUPPORT_AUDIT_TRUSTED_PROXIES", 0)
 
 # Locker behaviour
 LOCKER_CACHE_SECONDS = env_int("LOCKER_CACHE_SECONDS", 60, minimum=1)
