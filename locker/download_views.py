@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 
 from locker import linking, throttle
-from locker.downloads import DownloadRefused, authorise_download, find_track, last_downloads, track_view
+from locker.downloads import DownloadRefused, authorise_download, find_track, track_view
 from locker.forms import DownloadForm, TrackForm
 from locker.models import DownloadEvent
+from locker.pages import fresh_row
 from locker.presenters import present_release
 from locker.sevendigital import client as sevendigital
 
@@ -81,16 +82,10 @@ def track_row(request: HttpRequest, release_id: int, track_id: int) -> HttpRespo
     if link is None:
         return HttpResponse(status=404)
     try:
-        found = find_track(link, release_id, track_id)
+        release, track = fresh_row(link, release_id, track_id)
     except DownloadRefused as refusal:
         return _refuse(request, refusal)
-    release = present_release(
-        found.item,
-        now=timezone.now(),
-        preferred_format=link.preferred_format_id,
-        last_downloads=last_downloads(request.user, [track_id]),
-    )
-    return render(request, "locker/_track.html", {"track": track_view(release, track_id), "release": release})
+    return render(request, "locker/_track.html", {"track": track, "release": release})
 
 
 @login_required

@@ -9,9 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from locker import linking
-from locker.downloads import last_downloads
 from locker.loader import load_locker
-from locker.presenters import present_page
+from locker.pages import last_page_query, present_result
 from locker.query import PAGE_SIZES, SORT_LABELS, LockerQuery
 
 
@@ -31,33 +30,21 @@ def locker_page(request: HttpRequest) -> HttpResponse:
         return render(request, "locker/not_linked.html")
     query = LockerQuery.from_params(request.GET)
     result = load_locker(link, query)
-    page = result.page
-    if page is not None and page.total_items and not page.releases and query.page > 1:
-        last = -(-page.total_items // query.page_size)
-        return redirect(f"{reverse('locker:locker')}?{query.with_(page=last).querystring()}")
+    if last := last_page_query(query, result):
+        return redirect(f"{reverse('locker:locker')}?{last.querystring()}")
     context = {
         "link": link,
         "query": query,
         "result": result,
-        "view": _present(request, link, result) if page else None,
+        "view": present_result(link, result),
         "sort_labels": SORT_LABELS,
         "page_sizes": PAGE_SIZES,
     }
     template = "locker/locker.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#locker-body"
-    failed = page is None and result.error and not result.relink
+    failed = result.page is None and result.error and not result.relink
     return render(request, template, context, status=503 if failed else 200)
-
-
-def _present(request: HttpRequest, link, result):
-    track_ids = [t.track.id for item in result.page.releases for t in item.tracks]
-    return present_page(
-        result.page,
-        downloads_enabled=result.downloads_enabled,
-        preferred_format=link.preferred_format_id,
-        last_downloads=last_downloads(request.user, track_ids),
-    )
 
 
 @login_required

@@ -18,10 +18,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
 from locker import linking, locker_cache
-from locker.downloads import last_downloads
 from locker.loader import LockerResult, load_locker
 from locker.models import DownloadEvent, SevenDigitalLink
-from locker.presenters import PageView, present_page
+from locker.pages import last_page_query, present_result
 from locker.query import PAGE_SIZES, SORT_LABELS, LockerQuery
 from locker.support import audit
 from locker.support.admin_tools import can_look_up, locker_url
@@ -85,11 +84,9 @@ def locker(request: HttpRequest, model_admin, user_id: int) -> HttpResponse:
     link = SevenDigitalLink.objects.filter(user=customer).first()
     query = LockerQuery.from_params(request.GET)
     result = load_locker(link, query) if link else None
-    page = result.page if result else None
-    if page is not None and page.total_items and not page.releases and query.page > 1:
-        last = -(-page.total_items // query.page_size)
-        return redirect(f"{locker_url(customer.pk)}?{query.with_(page=last).querystring()}")
-    view = _present(customer, link, result) if page is not None else None
+    if result and (last := last_page_query(query, result)):
+        return redirect(f"{locker_url(customer.pk)}?{last.querystring()}")
+    view = present_result(link, result) if result else None
     history = Paginator(DownloadEvent.objects.filter(user=customer), HISTORY_PAGE_SIZE).get_page(
         request.GET.get("history")
     )
@@ -118,17 +115,6 @@ def locker(request: HttpRequest, model_admin, user_id: int) -> HttpResponse:
         "actions": [a for a in ACTIONS.values() if link or not a.needs_link],
     }
     return TemplateResponse(request, "admin/support/locker.html", context)
-
-
-def _present(customer, link: SevenDigitalLink, result: LockerResult) -> PageView:
-    """Exactly what the customer's page computes (locker.views), for the customer, not for staff."""
-    track_ids = [t.track.id for item in result.page.releases for t in item.tracks]
-    return present_page(
-        result.page,
-        downloads_enabled=result.downloads_enabled,
-        preferred_format=link.preferred_format_id,
-        last_downloads=last_downloads(customer, track_ids),
-    )
 
 
 def _outcome(result: LockerResult | None) -> str:

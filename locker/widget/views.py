@@ -13,14 +13,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from locker import download_views, linking
-from locker.downloads import DownloadRefused, find_track, last_downloads, track_view
+from locker.downloads import DownloadRefused
 from locker.loader import load_locker
-from locker.presenters import present_page, present_release
+from locker.pages import fresh_row, last_page_query, present_result
 from locker.query import LockerQuery
 from locker.widget import auth, conf
 from locker.widget.framing import allowed_origins, framable, own_origin
@@ -95,19 +94,9 @@ def _body_context(user, query: LockerQuery, options: WidgetOptions) -> dict:
     if link is None:
         return {"link": None}
     result = load_locker(link, query)
-    page = result.page
-    if page is not None and page.total_items and not page.releases and query.page > 1:
-        query = query.with_(page=-(-page.total_items // query.page_size))  # past the end: the last page
-        result = load_locker(link, query)
-    view = None
-    if result.page is not None:
-        track_ids = [t.track.id for item in result.page.releases for t in item.tracks]
-        view = present_page(
-            result.page,
-            downloads_enabled=result.downloads_enabled,
-            preferred_format=link.preferred_format_id,
-            last_downloads=last_downloads(user, track_ids),
-        )
+    if last := last_page_query(query, result):  # past the end: show the last page
+        query, result = last, load_locker(link, last)
+    view = present_result(link, result)
     return {"link": link, "result": result, "view": view, "query": query, "nav": _nav(query, view, options)}
 
 
@@ -134,17 +123,11 @@ def track_row(request: HttpRequest, release_id: int, track_id: int) -> HttpRespo
     if link is None:
         return HttpResponse(status=404)
     try:
-        found = find_track(link, release_id, track_id)
+        release, track = fresh_row(link, release_id, track_id)
     except DownloadRefused as refusal:
         return JsonResponse({"error": refusal.message}, status=refusal.status)
-    release = present_release(
-        found.item,
-        now=timezone.now(),
-        preferred_format=link.preferred_format_id,
-        last_downloads=last_downloads(request.user, [track_id]),
-    )
     context = {
-        "track": track_view(release, track_id),
+        "track": track,
         "release": release,
         "options": WidgetOptions.from_params(request.GET),
     }
