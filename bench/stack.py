@@ -417,6 +417,12 @@ def postgres_up(url: str) -> bool:
         return False
 
 
+def redis_db(url: str, db: int) -> str:
+    """The same Redis server, another database number: test suites' `cache.clear()` flushes a
+    whole database (FLUSHDB), key prefixes or not, so a stack never shares one with them."""
+    return urlsplit(url)._replace(path=f"/{db}").geturl()
+
+
 def redis_up(url: str) -> bool:
     try:
         import redis

@@ -66,11 +66,12 @@ def collected_static(tmp_path_factory) -> Path:
 def stack_backends():
     """(database_url, redis_url) for a stack: its own PostgreSQL database when the suite runs on
     PostgreSQL (else a SQLite file), and Redis (own key prefix) whenever it is reachable."""
-    from bench.stack import drop_postgres_database, drop_redis_prefix, postgres_database, redis_up
+    from bench.stack import drop_postgres_database, drop_redis_prefix, postgres_database, redis_db, redis_up
 
     database_url = os.environ.get("DATABASE_URL", "")
-    # Production shares one Redis between workers; use it whenever this machine has one.
-    redis_url = os.environ.get("REDIS_URL", "") or "redis://127.0.0.1:6379/0"
+    # Production shares one Redis between workers; use it whenever this machine has one. Its own
+    # database number: the suite's cache.clear() flushes REDIS_URL's whole database.
+    redis_url = redis_db(os.environ.get("REDIS_URL", "") or "redis://127.0.0.1:6379/0", 15)
     if not redis_up(redis_url):
         redis_url = None
     made = None

@@ -118,7 +118,9 @@ def test_locker_page_views_are_counted_and_timed(customer_client, sandboxed):
 
 
 def _redis_url() -> str:
-    return os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    from bench.stack import redis_db
+
+    return redis_db(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0", 15)
 
 
 @pytest.fixture
