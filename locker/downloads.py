@@ -96,7 +96,7 @@ def authorise_download(link: SevenDigitalLink, release_id: int, track_id: int, f
     if state in REFUSALS:
         outcome, message = REFUSALS[state]
         _record(link, found, format_id, "", outcome)
-        locker_cache.invalidate(link.user)
+        locker_cache.invalidate(link.user_id)
         raise DownloadRefused(message, status=409, outcome=outcome, release=fresh_release)
     download_url = next((u for u in found.locker_track.download_urls if u.format.id == format_id), None)
     if download_url is None:
@@ -114,7 +114,7 @@ def authorise_download(link: SevenDigitalLink, release_id: int, track_id: int, f
     if link.preferred_format_id != format_id:
         link.preferred_format_id = format_id
         link.save(update_fields=["preferred_format_id", "updated_at"])
-    locker_cache.invalidate(link.user)
+    locker_cache.invalidate(link.user_id)
     return signed
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from locker import locker_cache
 from locker.models import SevenDigitalLink
 from locker.sevendigital.types import AccessToken
 
@@ -23,7 +22,6 @@ def save_link(
     link.sevendigital_email = email or ""
     link.set_token(token)
     link.save()
-    locker_cache.invalidate(user)
     return link
 
 
@@ -34,7 +32,6 @@ def unlink(user: AbstractBaseUser) -> bool:
 
     deleted, _ = SevenDigitalLink.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user, provider=PROVIDER_ID).delete()
-    locker_cache.invalidate(user)
     return bool(deleted)
 
 

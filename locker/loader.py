@@ -33,25 +33,34 @@ class LockerResult:
     stale: bool = False  # the last good copy, shown because 7digital failed just now
     error: str = ""  # customer-facing explanation when something went wrong
     relink: bool = False
+    slot: locker_cache.Slot | None = None
+    fetched_at: float | None = None  # when a fresh page came from 7digital (None when stale)
 
     @property
     def downloads_enabled(self) -> bool:
         return self.page is not None and not self.stale and not self.relink
 
 
-def load_locker(link: SevenDigitalLink, query: LockerQuery, *, refresh: bool = False) -> LockerResult:
+def load_locker(
+    link: SevenDigitalLink,
+    query: LockerQuery,
+    *,
+    refresh: bool = False,
+    slot: locker_cache.Slot | None = None,
+) -> LockerResult:
     user_id = link.user_id
+    slot = slot or locker_cache.slot(user_id, query.cache_key)
     if link.needs_relink:
         return LockerResult(
-            locker_cache.get_last_good(user_id, query.cache_key),
+            locker_cache.get_last_good(slot),
             stale=True,
             error=RELINK_MESSAGE,
             relink=True,
         )
     if not refresh:
-        cached = locker_cache.get_fresh(user_id, query.cache_key)
+        cached = locker_cache.get_fresh(slot)
         if cached is not None:
-            return LockerResult(cached)
+            return LockerResult(cached.value, slot=slot, fetched_at=cached.stored_at)
     try:
         page = sevendigital.get_locker(
             link.get_token(), page=query.page, page_size=query.page_size, sort=query.sort
@@ -60,19 +69,17 @@ def load_locker(link: SevenDigitalLink, query: LockerQuery, *, refresh: bool = F
         logger.info("7digital link of user %s needs relinking: %s", user_id, type(exc).__name__)
         link.mark_needs_relink(str(exc) or type(exc).__name__)
         return LockerResult(
-            locker_cache.get_last_good(user_id, query.cache_key),
+            locker_cache.get_last_good(slot),
             stale=True,
             error=RELINK_MESSAGE,
             relink=True,
         )
     except SevenDigitalError as exc:
         logger.warning("locker fetch failed for user %s: %s %s", user_id, type(exc).__name__, exc.message)
-        return LockerResult(
-            locker_cache.get_last_good(user_id, query.cache_key), stale=True, error=_explain(exc)
-        )
-    locker_cache.store(user_id, query.cache_key, page)
+        return LockerResult(locker_cache.get_last_good(slot), stale=True, error=_explain(exc))
+    stored = locker_cache.store(slot, page)
     locker_fetched.send_robust(sender=SevenDigitalLink, link=link, page=page)
-    return LockerResult(page)
+    return LockerResult(page, slot=slot, fetched_at=stored.stored_at)
 
 
 def _explain(exc: SevenDigitalError) -> str:

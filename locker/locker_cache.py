@@ -1,20 +1,39 @@
-"""Per-customer cache of locker pages: a short-lived fresh copy plus a long-lived last good copy.
+"""Per-customer cache of locker pages: a short-lived fresh copy, its rendered HTML, and a long-lived
+last good copy.
 
-Invalidation bumps a per-user generation number, so every fresh page of that user is dropped at
-once while the last good copies stay available for outages. Cache failures (Redis down) count as
-misses: the page still works, just slower.
+Invalidation bumps a per-user generation number, so every fresh page (and its HTML) of that user is
+dropped at once while the last good copies stay available for outages. A request reads the
+generation once (its `Slot`), so a page fetched before a download can never be stored as fresh
+after it. Cache failures (Redis down) count as misses: the page still works, just slower.
 """
 
 from __future__ import annotations
 
 import logging
 import pickle
+import time
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """Where one customer's page lives in the cache, for one generation."""
+
+    fresh: str
+    html: str
+    last_good: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    value: Any
+    stored_at: float  # time.time() when the value came from 7digital
 
 
 def _safe(call, *args, default=None):
@@ -25,42 +44,53 @@ def _safe(call, *args, default=None):
         return default
 
 
-def _generation(user_id: int) -> int:
-    return _safe(cache.get, f"locker:gen:{user_id}", default=0) or 0
+def slot(user_id: int, query_key: str) -> Slot:
+    generation = _safe(cache.get, f"locker:gen:{user_id}", default=0) or 0
+    fresh = f"{user_id}:{generation}:{query_key}"
+    return Slot(f"locker:page:{fresh}", f"locker:html:{fresh}", f"locker:last-good:{user_id}:{query_key}")
 
 
-def _keys(user_id: int, query_key: str) -> tuple[str, str]:
-    fresh = f"locker:page:{user_id}:{_generation(user_id)}:{query_key}"
-    stale = f"locker:last-good:{user_id}:{query_key}"
-    return fresh, stale
+def get_fresh(where: Slot) -> Cached | None:
+    return _load(_safe(cache.get, where.fresh))
 
 
-def get_fresh(user_id: int, query_key: str) -> Any | None:
-    return _load(_safe(cache.get, _keys(user_id, query_key)[0]))
+def get_last_good(where: Slot) -> Any | None:
+    cached = _load(_safe(cache.get, where.last_good))
+    return cached.value if cached else None
 
 
-def get_last_good(user_id: int, query_key: str) -> Any | None:
-    return _load(_safe(cache.get, _keys(user_id, query_key)[1]))
+def store(where: Slot, value: Any) -> Cached:
+    cached = Cached(value, time.time())
+    blob = pickle.dumps(cached, protocol=pickle.HIGHEST_PROTOCOL)
+    _safe(cache.set, where.fresh, blob, settings.LOCKER_CACHE_SECONDS)
+    _safe(cache.set, where.last_good, blob, settings.LOCKER_STALE_SECONDS)
+    return cached
 
 
-def store(user_id: int, query_key: str, value: Any) -> None:
-    fresh, stale = _keys(user_id, query_key)
-    blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    _safe(cache.set_many, {fresh: blob}, settings.LOCKER_CACHE_SECONDS)
-    _safe(cache.set, stale, blob, settings.LOCKER_STALE_SECONDS)
+def get_html(where: Slot) -> tuple[bytes, ...] | None:
+    html = _safe(cache.get, where.html)
+    return html if isinstance(html, tuple) else None
 
 
-def invalidate(user) -> None:
-    """Drop every fresh page of this user (after a download, relink or unlink)."""
-    key = f"locker:gen:{user.pk}"
+def store_html(where: Slot, html: tuple[bytes, ...], stored_at: float) -> None:
+    """Keep the rendered page exactly as long as the page it shows stays fresh."""
+    seconds = int(settings.LOCKER_CACHE_SECONDS - (time.time() - stored_at))
+    if seconds >= 1:
+        _safe(cache.set, where.html, html, seconds)
+
+
+def invalidate(user_id: int) -> None:
+    """Drop every fresh page of this user (after a download, and whenever their link changes)."""
+    key = f"locker:gen:{user_id}"
     if _safe(cache.add, key, 1, None) is False:
         _safe(cache.incr, key)
 
 
-def _load(blob: bytes | None) -> Any | None:
+def _load(blob: bytes | None) -> Cached | None:
     if blob is None:
         return None
     try:
-        return pickle.loads(blob)  # noqa: S301 (our own objects, written by store())
+        cached = pickle.loads(blob)  # noqa: S301 (our own objects, written by store())
     except Exception:  # an entry from an older code version: treat as a miss
         return None
+    return cached if isinstance(cached, Cached) else None

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
-from locker import crypto
+from locker import crypto, locker_cache
 from locker.sevendigital.types import AccessToken
 
 
@@ -42,6 +44,13 @@ class SevenDigitalLink(models.Model):
         self.needs_relink = True
         self.relink_reason = reason[:200]
         self.save(update_fields=["needs_relink", "relink_reason", "updated_at"])
+
+
+@receiver([post_save, post_delete], sender=SevenDigitalLink)
+def _drop_cached_pages(sender, instance: SevenDigitalLink, **kwargs) -> None:
+    """Cached pages are served without reading the link: any change to it (relink, unlink,
+    needs relinking, preferred format) drops them."""
+    locker_cache.invalidate(instance.user_id)
 
 
 class DownloadEvent(models.Model):

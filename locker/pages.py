@@ -3,13 +3,72 @@ the loader's result presented with the customer's own download history, and sing
 
 from __future__ import annotations
 
-from django.utils import timezone
+from dataclasses import dataclass
 
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from locker import linking, locker_cache
 from locker.downloads import find_track, last_downloads, track_view
-from locker.loader import LockerResult
+from locker.loader import LockerResult, load_locker
 from locker.models import SevenDigitalLink
 from locker.presenters import PageView, ReleaseView, TrackView, present_page, present_release
-from locker.query import LockerQuery
+from locker.query import PAGE_SIZES, SORT_LABELS, LockerQuery
+
+# Cached HTML is UTF-8 bytes, split where the request's CSRF token goes: a 50-release page is
+# ~800 kB, read from the cache, joined and sent without decoding, re-encoding or searching it.
+# Escaped text can never contain "<", so these marks cannot be forged by a title.
+CSRF_MARK = "<!--csrf-token-->"
+BODY_MARK = "<!--locker-body-->"
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    html: bytes = b""
+    status: int = 200
+    last_page: LockerQuery | None = None  # set when the customer asked for a page past the end
+
+
+def locker_body(request: HttpRequest, query: LockerQuery) -> Body | None:
+    """The locker page's body, None when the customer has no linked account.
+
+    Rendering 50 releases costs far more than reading them, so while a page is fresh its rendered
+    HTML is cached beside it and invalidated with it (downloads, and any change to the link).
+    """
+    slot = locker_cache.slot(request.user.pk, query.cache_key)
+    chunks = locker_cache.get_html(slot)
+    status = 200
+    if chunks is None:
+        link = linking.get_link(request.user)
+        if link is None:
+            return None
+        result = load_locker(link, query, slot=slot)
+        if last := last_page_query(query, result):
+            return Body(last_page=last)
+        context = {
+            "query": query,
+            "result": result,
+            "view": present_result(link, result),
+            "sort_labels": SORT_LABELS,
+            "page_sizes": PAGE_SIZES,
+            "csrf_token": mark_safe(CSRF_MARK),
+        }
+        html = render_to_string("locker/_body.html", context, request)
+        chunks = tuple(html.encode().split(CSRF_MARK.encode()))
+        if result.fetched_at is not None:
+            locker_cache.store_html(slot, chunks, result.fetched_at)
+        if result.page is None and result.error and not result.relink:
+            status = 503
+    return Body(get_token(request).encode().join(chunks), status)
+
+
+def page_with_body(request: HttpRequest, template: str, body: Body) -> HttpResponse:
+    """The full page around a body, spliced in as bytes."""
+    shell = render_to_string(template, {"body": mark_safe(BODY_MARK)}, request).encode()
+    return HttpResponse(shell.replace(BODY_MARK.encode(), body.html, 1), status=body.status)
 
 
 def present_result(link: SevenDigitalLink, result: LockerResult) -> PageView | None:

@@ -231,7 +231,7 @@ def _present_track(
     track = locker_track.track
     state = track_state(item, locker_track, now)
     formats = _sorted_formats(
-        {FormatView(u.format.id, u.format.description) for u in locker_track.download_urls},
+        {FormatView(u.format.id, format_label(u.format.description)) for u in locker_track.download_urls},
         preferred_format,
     )
     can_download = downloads_enabled and state in (TrackState.DOWNLOADABLE, TrackState.LAST_DOWNLOAD)
@@ -285,6 +285,11 @@ def _release_message(item: LockerRelease, preorder: bool) -> str:
     if preorder and item.release.release_date:
         return f"Pre-order: available from {date_format(item.release.release_date, 'j F Y')}."
     return ""
+
+
+def format_label(description: str) -> str:
+    """7digital describes lossless files with a bit rate of 0 ("FLAC 0"): customers see "FLAC"."""
+    return description.removesuffix(" 0") or description
 
 
 def _sorted_formats(formats: set[FormatView], preferred: int | None) -> tuple[FormatView, ...]:

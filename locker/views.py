@@ -9,9 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from locker import linking
-from locker.loader import load_locker
-from locker.pages import last_page_query, present_result
-from locker.query import PAGE_SIZES, SORT_LABELS, LockerQuery
+from locker.pages import locker_body, page_with_body
+from locker.query import LockerQuery
 
 
 @require_GET
@@ -25,26 +24,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def locker_page(request: HttpRequest) -> HttpResponse:
-    link = linking.get_link(request.user)
-    if link is None:
+    body = locker_body(request, LockerQuery.from_params(request.GET))
+    if body is None:
         return render(request, "locker/not_linked.html")
-    query = LockerQuery.from_params(request.GET)
-    result = load_locker(link, query)
-    if last := last_page_query(query, result):
-        return redirect(f"{reverse('locker:locker')}?{last.querystring()}")
-    context = {
-        "link": link,
-        "query": query,
-        "result": result,
-        "view": present_result(link, result),
-        "sort_labels": SORT_LABELS,
-        "page_sizes": PAGE_SIZES,
-    }
-    template = "locker/locker.html"
+    if body.last_page:
+        return redirect(f"{reverse('locker:locker')}?{body.last_page.querystring()}")
     if request.htmx and not request.htmx.history_restore_request:
-        template += "#locker-body"
-    failed = result.page is None and result.error and not result.relink
-    return render(request, template, context, status=503 if failed else 200)
+        return HttpResponse(body.html, status=body.status)
+    return page_with_body(request, "locker/locker.html", body)
 
 
 @login_required

@@ -155,13 +155,12 @@ def action(request: HttpRequest, model_admin, user_id: int, action: str) -> Http
 def _perform(request: HttpRequest, chosen: SupportAction, customer, link) -> tuple[bool, str]:
     who = customer.email or customer.get_username()
     if chosen.slug == "refresh":
-        locker_cache.invalidate(customer)
+        locker_cache.invalidate(customer.pk)
         return True, f"The cached locker of {who} was dropped; this page now shows 7digital's answer."
     if link is None:
         return False, f"{who} has no linked 7digital account, so nothing was changed."
     if chosen.slug == "relink":
         link.mark_needs_relink(f"Marked for relinking by support ({request.user.get_username()})")
-        locker_cache.invalidate(customer)
         return True, f"{who} will be asked to link their 7digital account again."
     linking.unlink(customer)
     return True, f"The 7digital account of {who} was unlinked and its access keys deleted."

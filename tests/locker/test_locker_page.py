@@ -6,9 +6,13 @@ import re
 from http import HTTPStatus
 
 import pytest
+from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains
 
 from locker import locker_cache
+from locker.models import SevenDigitalLink
+from locker.pages import CSRF_MARK
+from locker.query import LockerQuery
 from tests.conftest import link_to_sandbox
 
 
@@ -55,6 +59,51 @@ def test_it_calls_7digital_once_per_page_view_and_not_at_all_when_cached(custome
     assert upstream_calls(sandboxed) == before + 1
     customer_client.get("/locker/")
     assert upstream_calls(sandboxed) == before + 1
+
+
+def test_a_cached_page_works_without_javascript_for_every_session(linked_customer, sandboxed):
+    """Rendered pages are cached per customer; each visitor still gets forms with their own token."""
+    first = Client(enforce_csrf_checks=True)
+    first.force_login(linked_customer)
+    first.get("/locker/")
+    calls = upstream_calls(sandboxed)
+    second = Client(enforce_csrf_checks=True)  # signed in elsewhere: another CSRF secret
+    second.force_login(linked_customer)
+    html = second.get("/locker/").content.decode()
+    assert upstream_calls(sandboxed) == calls  # served from the cache
+    form = re.search(r'<li class="track state-downloadable".*?(<form method="post".*?</form>)', html, re.S)[1]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]+)"', form))
+    fields["format"] = re.search(r'name="format" value="(\d+)"', form)[1]
+    response = second.post("/locker/download/", fields)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(f"{sandboxed.url}/media/user/downloadtrack?")
+
+
+def test_cached_pages_hold_no_csrf_token(customer_client, linked_customer, sandboxed):
+    html = customer_client.get("/locker/").content.decode()
+    assert re.search(r'name="csrfmiddlewaretoken" value="\w{64}"', html) and CSRF_MARK not in html
+    cached = locker_cache.get_html(locker_cache.slot(linked_customer.pk, LockerQuery().cache_key))
+    assert len(cached) > 2  # split where each form's token goes
+    assert not any(re.search(rb'name="csrfmiddlewaretoken" value="\w', chunk) for chunk in cached)
+
+
+@pytest.mark.parametrize(
+    ("change", "shown"),
+    [
+        (lambda link: link.mark_needs_relink("revoked"), "Link your 7digital account again"),
+        (lambda link: link.delete(), "Link your 7digital account"),
+        (lambda link: SevenDigitalLink.objects.filter(pk=link.pk).delete(), "Link your 7digital account"),
+    ],
+    ids=["needs-relink", "deleted", "deleted-in-bulk"],
+)
+def test_a_cached_page_is_dropped_when_the_link_changes(
+    customer_client, linked_customer, sandboxed, change, shown
+):
+    assert "<article" in customer_client.get("/locker/").content.decode()  # now cached
+    change(linked_customer.sevendigital_link)
+    html = customer_client.get("/locker/").content.decode()
+    assert shown in html
+    assert not re.search(r'<button type="submit" name="format"[^>]*class="button download[^"]*"\s*>', html)
 
 
 @pytest.mark.parametrize(
@@ -141,7 +190,7 @@ def test_an_upstream_failure_serves_the_last_good_copy_with_downloads_off(
     customer_client, linked_customer, sandboxed
 ):
     customer_client.get("/locker/")
-    locker_cache.invalidate(linked_customer)  # the fresh copy expires; the last good one stays
+    locker_cache.invalidate(linked_customer.pk)  # the fresh copy expires; the last good one stays
     sandboxed.set_faults(mode="error500")
     response = customer_client.get("/locker/")
     html = response.content.decode()

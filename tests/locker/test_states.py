@@ -128,3 +128,9 @@ def test_helpers_format_durations_and_artwork():
         "x_350.jpg"
     )
     assert artwork_url("javascript:alert(1)") == ""
+
+
+def test_lossless_formats_are_named_without_a_zero_bit_rate():
+    item, _ = make(5, urls=(MP3, FLAC))
+    track = present_release(item, now=NOW, preferred_format=None, last_downloads={}).tracks[0]
+    assert [f.description for f in track.formats] == ["FLAC", "MP3 320"]

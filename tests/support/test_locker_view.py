@@ -135,7 +135,7 @@ def test_an_upstream_failure_shows_a_clear_message_and_the_last_good_copy(
 ):
     support_client.get(locker_url(linked_customer))  # a good copy is now cached
     sandboxed.set_faults(mode="error500", paths=["/1.2/user/locker"])
-    locker_cache.invalidate(linked_customer)
+    locker_cache.invalidate(linked_customer.pk)
     response = support_client.get(locker_url(linked_customer))
     html = response.content.decode()
     assert response.status_code == HTTPStatus.OK
@@ -156,7 +156,7 @@ def test_an_upstream_failure_without_a_copy_says_so(support_client, linked_custo
 def test_a_link_needing_relinking_is_explained(support_client, linked_customer, sandboxed):
     support_client.get(locker_url(linked_customer))
     sandboxed.revoke(email=SMALL)
-    locker_cache.invalidate(linked_customer)
+    locker_cache.invalidate(linked_customer.pk)
     html = support_client.get(locker_url(linked_customer)).content.decode()
     assert "Needs relinking" in html
     assert "no longer accepts this customer's link" in html
