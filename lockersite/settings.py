@@ -223,6 +223,10 @@ SEVENDIGITAL_STREAM_FORMAT_ID = env_int("SEVENDIGITAL_STREAM_FORMAT_ID", 26, min
 SEVENDIGITAL_CONNECT_TIMEOUT = env_float("SEVENDIGITAL_CONNECT_TIMEOUT", 3.05)
 SEVENDIGITAL_READ_TIMEOUT = env_float("SEVENDIGITAL_READ_TIMEOUT", 8.0)
 SEVENDIGITAL_RETRIES = env_int("SEVENDIGITAL_RETRIES", 1)
+# Circuit breaker (locker/upstream_breaker.py): after this many failed calls in a row (0: never),
+# 7digital is left alone for BREAKER_SECONDS, then probed by one request at a time.
+SEVENDIGITAL_BREAKER_FAILURES = env_int("SEVENDIGITAL_BREAKER_FAILURES", 5, minimum=0)
+SEVENDIGITAL_BREAKER_SECONDS = env_int("SEVENDIGITAL_BREAKER_SECONDS", 5, minimum=1)
 if not SEVENDIGITAL_CONSUMER_KEY or not SEVENDIGITAL_CONSUMER_SECRET:
     raise ImproperlyConfigured("SEVENDIGITAL_CONSUMER_KEY and SEVENDIGITAL_CONSUMER_SECRET must both be set")
 SOCIALACCOUNT_PROVIDERS = {
@@ -335,4 +339,5 @@ LOGGING = logging_config(json_format=LOG_FORMAT == "json", level=env_str("LOG_LE
 # Upstream metrics: every 7digital HTTP attempt is counted (locker/metrics.py); /metrics serves them
 # in Prometheus text to staff users or to `Authorization: Bearer $METRICS_TOKEN`.
 SEVENDIGITAL_OBSERVER = "locker.metrics.observe_upstream"
+SEVENDIGITAL_BREAKER = "locker.upstream_breaker.breaker"
 METRICS_TOKEN = env_str("METRICS_TOKEN")

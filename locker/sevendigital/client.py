@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
 import requests
@@ -51,6 +51,15 @@ for _name in ("oauthlib", "requests_oauthlib"):
         logging.getLogger(_name).setLevel(logging.INFO)
 
 Observer = Callable[[str, int | None, float], None]
+
+
+class Breaker(Protocol):
+    """Asked before each HTTP attempt; told whether it worked (an answer below 500)."""
+
+    def allow(self) -> bool: ...
+
+    def record(self, ok: bool) -> None: ...
+
 
 ACCEPT = {"json": "application/json", "xml": "application/xml"}
 
@@ -111,10 +120,12 @@ class SevenDigitalClient:
         *,
         session: requests.Session | None = None,
         observer: Observer | None = None,
+        breaker: Breaker | None = None,
     ) -> None:
         self.config = config
         self.session = session or requests.Session()
         self.observer = observer
+        self.breaker = breaker
 
     # ---- API calls ----------------------------------------------------------------------
 
@@ -212,6 +223,10 @@ class SevenDigitalClient:
         for attempt in range(attempts):
             if attempt:
                 time.sleep(config.backoff * 2 ** (attempt - 1))
+            if self.breaker is not None and not self.breaker.allow():
+                raise UpstreamUnavailable(
+                    f"7digital {endpoint}: calls paused after repeated failures"
+                )
             started = time.monotonic()
             try:
                 if config.signature_type == "query":
@@ -251,6 +266,8 @@ class SevenDigitalClient:
         return (self.config.connect_timeout, self.config.read_timeout)
 
     def _observe(self, endpoint: str, status: int | None, started: float) -> None:
+        if self.breaker is not None:
+            self.breaker.record(status is not None and status < 500)
         if self.observer is None:
             return
         try:
@@ -357,26 +374,32 @@ def _sort(sort: str) -> str:
 
 # ---- the per-process default client -------------------------------------------------------
 
-_default: tuple[tuple[ClientConfig, str], SevenDigitalClient] | None = None
+_default: tuple[tuple[ClientConfig, str, str], SevenDigitalClient] | None = None
 _default_lock = threading.Lock()
 
 
 def default_client() -> SevenDigitalClient:
     """A client for the current settings, reused across requests (rebuilt if settings change).
 
-    Its observer is the function named by settings.SEVENDIGITAL_OBSERVER (a dotted path), if any.
+    Its observer and breaker are the objects named by settings.SEVENDIGITAL_OBSERVER and
+    SEVENDIGITAL_BREAKER (dotted paths), if any.
     """
     global _default
     from django.conf import settings
 
-    key = (ClientConfig.from_settings(), getattr(settings, "SEVENDIGITAL_OBSERVER", "") or "")
+    key = (
+        ClientConfig.from_settings(),
+        getattr(settings, "SEVENDIGITAL_OBSERVER", "") or "",
+        getattr(settings, "SEVENDIGITAL_BREAKER", "") or "",
+    )
     with _default_lock:
         if _default is None or _default[0] != key:
-            _default = (key, SevenDigitalClient(key[0], observer=_import_observer(key[1])))
+            client = SevenDigitalClient(key[0], observer=_import(key[1]), breaker=_import(key[2]))
+            _default = (key, client)
         return _default[1]
 
 
-def _import_observer(path: str) -> Observer | None:
+def _import(path: str) -> Any:
     from django.utils.module_loading import import_string
 
     return import_string(path) if path else None

@@ -1,0 +1,65 @@
+"""A circuit breaker for 7digital, shared by every worker (and server, through Redis).
+
+When 7digital keeps failing (SEVENDIGITAL_BREAKER_FAILURES timeouts, connection errors or 5xx in a
+row), calls stop for SEVENDIGITAL_BREAKER_SECONDS: pages serve their last good copy at once and
+download clicks are refused at once, instead of every request waiting out the read timeout and
+tying up a worker thread. Then one request at a time probes 7digital; the first success closes the
+breaker. Cache errors never block a call.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+FAILURES = "upstream-breaker:failures"
+OPEN = "upstream-breaker:open"
+PROBE = "upstream-breaker:probe"
+
+
+class Breaker:
+    """The client's `breaker`: asked before each 7digital call, told how each call went."""
+
+    def allow(self) -> bool:
+        threshold = settings.SEVENDIGITAL_BREAKER_FAILURES
+        if not threshold:
+            return True
+        try:
+            if (cache.get(FAILURES) or 0) < threshold:
+                return True
+            if cache.get(OPEN):
+                return False
+            probe_seconds = settings.SEVENDIGITAL_CONNECT_TIMEOUT + settings.SEVENDIGITAL_READ_TIMEOUT + 1
+            return bool(cache.add(PROBE, 1, int(probe_seconds) + 1))  # one caller tries 7digital
+        except Exception:
+            return True
+
+    def record(self, ok: bool) -> None:
+        threshold = settings.SEVENDIGITAL_BREAKER_FAILURES
+        if not threshold:
+            return
+        try:
+            if ok:
+                if cache.get(FAILURES):
+                    cache.delete_many([FAILURES, OPEN, PROBE])
+                    logger.warning("7digital answers again: calls resume")
+                return
+            seconds = settings.SEVENDIGITAL_BREAKER_SECONDS
+            cache.add(FAILURES, 0, seconds * 6)
+            failures = cache.incr(FAILURES)
+            if failures >= threshold:
+                cache.set(OPEN, 1, seconds)
+                cache.delete(PROBE)
+                if failures == threshold:
+                    logger.warning(
+                        "7digital failed %d times in a row: calls paused for %d s", failures, seconds
+                    )
+        except Exception:
+            logger.debug("7digital breaker: cache unavailable, call not recorded")
+
+
+breaker = Breaker()
