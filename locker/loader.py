@@ -33,7 +33,6 @@ class LockerResult:
     stale: bool = False  # the last good copy, shown because 7digital failed just now
     error: str = ""  # customer-facing explanation when something went wrong
     relink: bool = False
-    slot: locker_cache.Slot | None = None
     fetched_at: float | None = None  # when a fresh page came from 7digital (None when stale)
 
     @property
@@ -60,7 +59,7 @@ def load_locker(
     if not refresh:
         cached = locker_cache.get_fresh(slot)
         if cached is not None:
-            return LockerResult(cached.value, slot=slot, fetched_at=cached.stored_at)
+            return LockerResult(cached.value, fetched_at=cached.stored_at)
     try:
         page = sevendigital.get_locker(
             link.get_token(), page=query.page, page_size=query.page_size, sort=query.sort
@@ -79,7 +78,7 @@ def load_locker(
         return LockerResult(locker_cache.get_last_good(slot), stale=True, error=_explain(exc))
     stored = locker_cache.store(slot, page)
     locker_fetched.send_robust(sender=SevenDigitalLink, link=link, page=page)
-    return LockerResult(page, slot=slot, fetched_at=stored.stored_at)
+    return LockerResult(page, fetched_at=stored.stored_at)
 
 
 def _explain(exc: SevenDigitalError) -> str:

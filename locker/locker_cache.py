@@ -25,8 +25,9 @@ logger = logging.getLogger(__name__)
 class Slot:
     """Where one customer's page lives in the cache, for one generation."""
 
+    generation: int
     fresh: str
-    html: str
+    html: str  # holds (generation, html): read with the generation in one round trip
     last_good: str
 
 
@@ -45,9 +46,21 @@ def _safe(call, *args, default=None):
 
 
 def slot(user_id: int, query_key: str) -> Slot:
-    generation = _safe(cache.get, f"locker:gen:{user_id}", default=0) or 0
-    fresh = f"{user_id}:{generation}:{query_key}"
-    return Slot(f"locker:page:{fresh}", f"locker:html:{fresh}", f"locker:last-good:{user_id}:{query_key}")
+    generation = _safe(cache.get, _generation_key(user_id), default=0) or 0
+    return Slot(
+        generation,
+        f"locker:page:{user_id}:{generation}:{query_key}",
+        _html_key(user_id, query_key),
+        f"locker:last-good:{user_id}:{query_key}",
+    )
+
+
+def _generation_key(user_id: int) -> str:
+    return f"locker:gen:{user_id}"
+
+
+def _html_key(user_id: int, query_key: str) -> str:
+    return f"locker:html:{user_id}:{query_key}"
 
 
 def get_fresh(where: Slot) -> Cached | None:
@@ -67,21 +80,26 @@ def store(where: Slot, value: Any) -> Cached:
     return cached
 
 
-def get_html(where: Slot) -> tuple[bytes, ...] | None:
-    html = _safe(cache.get, where.html)
-    return html if isinstance(html, tuple) else None
+def get_html(user_id: int, query_key: str) -> tuple[bytes, ...] | None:
+    """The rendered page, if it was rendered in the customer's current generation."""
+    keys = [_generation_key(user_id), _html_key(user_id, query_key)]
+    found = _safe(cache.get_many, keys, default={})
+    stored = found.get(keys[1])
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == (found.get(keys[0]) or 0):
+        return stored[1]
+    return None
 
 
 def store_html(where: Slot, html: tuple[bytes, ...], stored_at: float) -> None:
     """Keep the rendered page exactly as long as the page it shows stays fresh."""
     seconds = int(settings.LOCKER_CACHE_SECONDS - (time.time() - stored_at))
     if seconds >= 1:
-        _safe(cache.set, where.html, html, seconds)
+        _safe(cache.set, where.html, (where.generation, html), seconds)
 
 
 def invalidate(user_id: int) -> None:
     """Drop every fresh page of this user (after a download, and whenever their link changes)."""
-    key = f"locker:gen:{user_id}"
+    key = _generation_key(user_id)
     if _safe(cache.add, key, 1, None) is False:
         _safe(cache.incr, key)
 

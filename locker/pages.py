@@ -38,13 +38,13 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> Body | None:
     Rendering 50 releases costs far more than reading them, so while a page is fresh its rendered
     HTML is cached beside it and invalidated with it (downloads, and any change to the link).
     """
-    slot = locker_cache.slot(request.user.pk, query.cache_key)
-    chunks = locker_cache.get_html(slot)
+    chunks = locker_cache.get_html(request.user.pk, query.cache_key)
     status = 200
     if chunks is None:
         link = linking.get_link(request.user)
         if link is None:
             return None
+        slot = locker_cache.slot(link.user_id, query.cache_key)
         result = load_locker(link, query, slot=slot)
         if last := last_page_query(query, result):
             return Body(last_page=last)
