@@ -27,9 +27,18 @@ BODY_MARK = "<!--locker-body-->"
 
 @dataclass(frozen=True, slots=True)
 class Body:
-    html: bytes = b""
+    chunks: tuple[bytes, ...] = ()  # the HTML, split where the CSRF token goes
+    token: bytes = b""
     status: int = 200
     last_page: LockerQuery | None = None  # set when the customer asked for a page past the end
+
+    def response(self, head: bytes = b"", tail: bytes = b"") -> HttpResponse:
+        """The body (between a page's head and tail) in one copy: big copies are what cost here."""
+        parts = [head, self.chunks[0]]
+        for chunk in self.chunks[1:]:
+            parts += (self.token, chunk)
+        parts.append(tail)
+        return HttpResponse(b"".join(parts), status=self.status)
 
 
 def locker_body(request: HttpRequest, query: LockerQuery) -> Body | None:
@@ -62,13 +71,14 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> Body | None:
             locker_cache.store_html(slot, chunks, result.fetched_at)
         if result.page is None and result.error and not result.relink:
             status = 503
-    return Body(get_token(request).encode().join(chunks), status)
+    return Body(chunks, get_token(request).encode(), status)
 
 
 def page_with_body(request: HttpRequest, template: str, body: Body) -> HttpResponse:
-    """The full page around a body, spliced in as bytes."""
+    """The full page around a body."""
     shell = render_to_string(template, {"body": mark_safe(BODY_MARK)}, request).encode()
-    return HttpResponse(shell.replace(BODY_MARK.encode(), body.html, 1), status=body.status)
+    head, tail = shell.split(BODY_MARK.encode(), 1)
+    return body.response(head, tail)
 
 
 def present_result(link: SevenDigitalLink, result: LockerResult) -> PageView | None:

@@ -30,7 +30,7 @@ def locker_page(request: HttpRequest) -> HttpResponse:
     if body.last_page:
         return redirect(f"{reverse('locker:locker')}?{body.last_page.querystring()}")
     if request.htmx and not request.htmx.history_restore_request:
-        return HttpResponse(body.html, status=body.status)
+        return body.response()
     return page_with_body(request, "locker/locker.html", body)
 
 
