@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from http import HTTPStatus
 from urllib.parse import urlsplit
 
@@ -106,18 +107,25 @@ def test_tokens_never_appear_in_the_admin(admin_client, linked_customer):
         assert token.key not in html and token.secret not in html and link.token_ciphertext not in html
 
 
-def test_key_rotation_reencrypts_tokens(linked_customer, settings):
+def test_key_rotation_reencrypts_tokens_and_widget_secrets(linked_customer, settings):
     from cryptography.fernet import Fernet
+
+    from locker.widget.models import Partner
 
     link = linked_customer.sevendigital_link
     before = link.token_ciphertext
     token = link.get_token()
+    partner = Partner(name="Shop", slug="shop", allowed_origins="https://shop.example")
+    secret = partner.set_new_secret()
+    partner.save()
     settings.TOKEN_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), *settings.TOKEN_ENCRYPTION_KEYS]
-    call_command("rotate_token_keys")
+    call_command("rotate_token_keys", stdout=io.StringIO())
     link.refresh_from_db()
+    partner.refresh_from_db()
     assert link.token_ciphertext != before
     settings.TOKEN_ENCRYPTION_KEYS = settings.TOKEN_ENCRYPTION_KEYS[:1]  # the old key is gone
     assert link.get_token() == token
+    assert partner.get_secret() == secret.encode()
 
 
 def test_disconnecting_on_allauths_page_deletes_the_tokens(customer_client, linked_customer):

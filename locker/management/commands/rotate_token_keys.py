@@ -1,4 +1,5 @@
-"""Re-encrypt every stored 7digital token with the first key of TOKEN_ENCRYPTION_KEYS.
+"""Re-encrypt every stored 7digital token (and partner widget secret) with the first key of
+TOKEN_ENCRYPTION_KEYS.
 
 Rotation: put a new key first in TOKEN_ENCRYPTION_KEYS (keep the old ones after it), run this
 command, then drop the old keys.
@@ -6,6 +7,7 @@ command, then drop the old keys.
 
 from __future__ import annotations
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -32,3 +34,4 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Re-encrypted {rotated - failed} token(s); {failed} could not be decrypted (marked for relinking)."
         )
+        call_command("reencrypt_widget_secrets", stdout=self.stdout)  # same keys: rotate both
