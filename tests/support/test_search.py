@@ -114,9 +114,10 @@ def test_filters_for_needs_relinking(support_client, two_customers, path):
 
 
 def test_filters_by_linked_date(support_client, two_customers):
-    html = support_client.get("/admin/locker/sevendigitallink/?linked_at__gte=2000-01-01").content.decode()
+    links = "/admin/locker/sevendigitallink/?linked_at__gte="
+    html = support_client.get(links + "2000-01-01+00:00:00%2B00:00").content.decode()
     assert "ada@example.com" in html and "bo.other@example.com" in html
-    html = support_client.get("/admin/locker/sevendigitallink/?linked_at__gte=2999-01-01").content.decode()
+    html = support_client.get(links + "2999-01-01+00:00:00%2B00:00").content.decode()
     assert "ada@example.com" not in html
 
 
