@@ -49,8 +49,10 @@ class Breaker:
                     logger.warning("7digital answers again: calls resume")
                 return
             seconds = settings.SEVENDIGITAL_BREAKER_SECONDS
+            # "In a row": a success deletes the count; the expiry only forgets an old, lone failure.
             cache.add(FAILURES, 0, seconds * 6)
             failures = cache.incr(FAILURES)
+            cache.touch(FAILURES, seconds * 6)
             if failures >= threshold:
                 cache.set(OPEN, 1, seconds)
                 cache.delete(PROBE)
