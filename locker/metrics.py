@@ -27,6 +27,8 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from locker.upstream_breaker import breaker
+
 logger = logging.getLogger(__name__)
 
 BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -243,6 +245,12 @@ def render_prometheus() -> str:
     lines += _families(
         "locker_process_upstream", local, f',pid="{os.getpid()}"', "this worker process since it started"
     )
+    lines += [
+        "# HELP locker_upstream_paused 1 while calls to 7digital are paused by the circuit breaker "
+        "after repeated failures (SEVENDIGITAL_BREAKER_*).",
+        "# TYPE locker_upstream_paused gauge",
+        f"locker_upstream_paused {1 if breaker.is_open() else 0}",
+    ]
     return "\n".join(lines) + "\n"
 
 

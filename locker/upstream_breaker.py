@@ -63,5 +63,12 @@ class Breaker:
         except Exception:
             logger.debug("7digital breaker: cache unavailable, call not recorded")
 
+    def is_open(self) -> bool:
+        """True while calls to 7digital are paused (for /metrics)."""
+        try:
+            return bool(cache.get(OPEN))
+        except Exception:
+            return False
+
 
 breaker = Breaker()

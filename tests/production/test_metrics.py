@@ -114,6 +114,15 @@ def test_locker_page_views_are_counted_and_timed(customer_client, sandboxed):
     assert value(text, "locker_process_upstream_requests_total", endpoint="user/locker", status="500") >= 1
 
 
+def test_a_paused_7digital_shows_in_the_metrics(customer_client, sandboxed, settings):
+    settings.SEVENDIGITAL_BREAKER_FAILURES = 2
+    assert re.search(r"^locker_upstream_paused 0$", metrics.render_prometheus(), re.M)
+    sandboxed.set_faults(mode="error500")
+    for sort in ("artistName+asc", "artistName+desc"):
+        customer_client.get(f"/locker/?sort={sort}")
+    assert re.search(r"^locker_upstream_paused 1$", metrics.render_prometheus(), re.M)
+
+
 # ---- shared through Redis ------------------------------------------------------------------
 
 
