@@ -140,6 +140,7 @@ def test_site_survives_a_slow_then_failing_7digital_under_50_browsing_customers(
 
 
 @pytest.mark.long
+@pytest.mark.timeout(600)  # 195 s of phases, beyond the suite's 120 s per test
 def test_long_soak_with_repeated_outages(stack):
     app, sandbox, users = stack
     workers_before = app.worker_pids()
