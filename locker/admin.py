@@ -11,11 +11,11 @@ from django.contrib import admin
 
 from locker import linking
 from locker.models import DownloadEvent, SevenDigitalLink
-from locker.support.admin_tools import AuditedSearchMixin, LockerColumnMixin, locker_link
+from locker.support.admin_tools import AuditedLookupMixin, LockerColumnMixin, locker_link
 
 
 @admin.register(SevenDigitalLink)
-class SevenDigitalLinkAdmin(AuditedSearchMixin, LockerColumnMixin, admin.ModelAdmin):
+class SevenDigitalLinkAdmin(AuditedLookupMixin, LockerColumnMixin, admin.ModelAdmin):
     list_display = (
         "user",
         "user_email",
@@ -87,7 +87,7 @@ class SevenDigitalLinkAdmin(AuditedSearchMixin, LockerColumnMixin, admin.ModelAd
 
 
 @admin.register(DownloadEvent)
-class DownloadEventAdmin(AuditedSearchMixin, LockerColumnMixin, admin.ModelAdmin):
+class DownloadEventAdmin(AuditedLookupMixin, LockerColumnMixin, admin.ModelAdmin):
     list_display = (
         "created_at",
         "user_email",

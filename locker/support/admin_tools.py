@@ -25,14 +25,32 @@ def locker_link(user_id: int | None) -> str:
     return format_html('<a class="support-locker-link" href="{}">Locker</a>', locker_url(user_id))
 
 
-class AuditedSearchMixin:
-    """Searching customers is itself a lookup: each search term lands in the audit log."""
+class AuditedLookupMixin:
+    """Searching customers and opening a customer's record are lookups: both land in the audit log."""
 
     def changelist_view(self, request, extra_context=None):
         term = request.GET.get("q", "").strip()
         if term and request.method == "GET":
             audit.record(request, AuditEntry.Action.SEARCH, query=term[:200], model=self.opts.label_lower)
         return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            record = self.get_object(request, object_id)
+            if record is None:
+                return response
+            audit.record(
+                request,
+                AuditEntry.Action.RECORD,
+                self.customer_of(record),
+                model=self.opts.label_lower,
+                id=str(record.pk),
+            )
+        return response
+
+    def customer_of(self, record):
+        return record.user
 
 
 class LockerColumnMixin:

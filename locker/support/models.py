@@ -16,6 +16,7 @@ class AuditEntry(models.Model):
         REFRESH = "refresh", "Refreshed the cached locker"
         RELINK = "relink", "Marked the link for relinking"
         UNLINK = "unlink", "Unlinked 7digital"
+        RECORD = "record", "Opened a customer record"
 
     # SET_NULL plus the name snapshots: deleting an account must not erase what was done to it.
     staff = models.ForeignKey(

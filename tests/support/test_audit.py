@@ -6,6 +6,7 @@ from http import HTTPStatus
 
 import pytest
 
+from locker.models import DownloadEvent
 from locker.support.models import AuditEntry
 from tests.support.conftest import action_url, locker_url
 
@@ -43,6 +44,24 @@ def test_searching_customers_is_recorded(support_client, path):
     support_client.get(path, {"q": "ada@example.com"})
     entry = AuditEntry.objects.get(action=AuditEntry.Action.SEARCH)
     assert entry.details["query"] == "ada@example.com" and entry.customer is None
+
+
+@pytest.mark.parametrize("model", ["auth.user", "locker.sevendigitallink", "locker.downloadevent"])
+def test_opening_a_customer_record_is_recorded(support_client, linked_customer, model):
+    event = DownloadEvent.objects.create(
+        user=linked_customer, release_id=1, track_id=2, format_id=17, outcome="redirected"
+    )
+    record = {
+        "auth.user": linked_customer,
+        "locker.sevendigitallink": linked_customer.sevendigital_link,
+        "locker.downloadevent": event,
+    }[model]
+    path = f"/admin/{model.replace('.', '/')}/{record.pk}/change/"
+    assert support_client.get(path).status_code == HTTPStatus.OK
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.RECORD)
+    assert entry.customer == linked_customer and entry.details == {"model": model, "id": str(record.pk)}
+    support_client.get(f"/admin/{model.replace('.', '/')}/999999/change/")  # no such record
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.RECORD).count() == 1
 
 
 def test_x_forwarded_for_is_ignored_unless_a_setting_trusts_a_proxy(
