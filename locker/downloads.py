@@ -16,7 +16,14 @@ from django.utils import timezone
 from locker import locker_cache
 from locker.crypto import TokenDecryptionError
 from locker.models import DownloadEvent, SevenDigitalLink
-from locker.presenters import ReleaseView, TrackState, TrackView, present_release, track_state
+from locker.presenters import (
+    ReleaseView,
+    TrackState,
+    TrackView,
+    format_label,
+    present_release,
+    track_state,
+)
 from locker.sevendigital import client as sevendigital
 from locker.sevendigital.errors import RelinkNeeded, SevenDigitalError
 from locker.sevendigital.types import LockerRelease, LockerTrack
@@ -135,7 +142,7 @@ def _record(link: SevenDigitalLink, found: Found, format_id: int, description: s
         release_id=found.item.release.id,
         track_id=found.locker_track.track.id,
         format_id=format_id,
-        format_description=description[:50],
+        format_description=format_label(description)[:50],
         track_title=found.locker_track.track.title[:300],
         release_title=found.item.release.title[:300],
         outcome=outcome,

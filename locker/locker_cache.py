@@ -20,6 +20,10 @@ from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
 
+# Bumped when the stored format changes (v2: pages wrapped in `Cached`), so that during a rolling
+# deploy old and new workers sharing one Redis never read each other's entries.
+VERSION = "v2"
+
 
 @dataclass(frozen=True, slots=True)
 class Slot:
@@ -49,9 +53,9 @@ def slot(user_id: int, query_key: str) -> Slot:
     generation = _safe(cache.get, _generation_key(user_id), default=0) or 0
     return Slot(
         generation,
-        f"locker:page:{user_id}:{generation}:{query_key}",
+        f"locker:{VERSION}:page:{user_id}:{generation}:{query_key}",
         _html_key(user_id, query_key),
-        f"locker:last-good:{user_id}:{query_key}",
+        f"locker:{VERSION}:last-good:{user_id}:{query_key}",
     )
 
 
@@ -60,7 +64,7 @@ def _generation_key(user_id: int) -> str:
 
 
 def _html_key(user_id: int, query_key: str) -> str:
-    return f"locker:html:{user_id}:{query_key}"
+    return f"locker:{VERSION}:html:{user_id}:{query_key}"
 
 
 def get_fresh(where: Slot) -> Cached | None:

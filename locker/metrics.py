@@ -249,7 +249,7 @@ def render_prometheus() -> str:
         "# HELP locker_upstream_paused 1 while calls to 7digital are paused by the circuit breaker "
         "after repeated failures (SEVENDIGITAL_BREAKER_*).",
         "# TYPE locker_upstream_paused gauge",
-        f"locker_upstream_paused {1 if breaker.is_open() else 0}",
+        f"locker_upstream_paused {1 if breaker.paused() else 0}",
     ]
     return "\n".join(lines) + "\n"
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -49,8 +49,10 @@ class SevenDigitalLink(models.Model):
 @receiver([post_save, post_delete], sender=SevenDigitalLink)
 def _drop_cached_pages(sender, instance: SevenDigitalLink, **kwargs) -> None:
     """Cached pages are served without reading the link: any change to it (relink, unlink,
-    needs relinking, preferred format) drops them."""
+    needs relinking, preferred format) drops them, now and again once the change is committed
+    (a page rendered from the old row in between would otherwise look current)."""
     locker_cache.invalidate(instance.user_id)
+    transaction.on_commit(lambda: locker_cache.invalidate(instance.user_id))
 
 
 class DownloadEvent(models.Model):

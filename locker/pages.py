@@ -50,10 +50,11 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> Body | None:
     chunks = locker_cache.get_html(request.user.pk, query.cache_key)
     status = 200
     if chunks is None:
+        # The generation before the link: a link change in between then only drops this render.
+        slot = locker_cache.slot(request.user.pk, query.cache_key)
         link = linking.get_link(request.user)
         if link is None:
             return None
-        slot = locker_cache.slot(link.user_id, query.cache_key)
         result = load_locker(link, query, slot=slot)
         if last := last_page_query(query, result):
             return Body(last_page=last)

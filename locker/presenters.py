@@ -289,7 +289,7 @@ def _release_message(item: LockerRelease, preorder: bool) -> str:
 
 def format_label(description: str) -> str:
     """7digital describes lossless files with a bit rate of 0 ("FLAC 0"): customers see "FLAC"."""
-    return description.removesuffix(" 0") or description
+    return description.removesuffix(" 0")
 
 
 def _sorted_formats(formats: set[FormatView], preferred: int | None) -> tuple[FormatView, ...]:

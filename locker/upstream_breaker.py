@@ -1,7 +1,9 @@
-"""A circuit breaker for 7digital, shared by every worker (and server, through Redis).
+"""A circuit breaker for 7digital, in the cache: shared by every worker and server with Redis
+(REDIS_URL), per worker process otherwise.
 
-When 7digital keeps failing (SEVENDIGITAL_BREAKER_FAILURES timeouts, connection errors or 5xx in a
-row), calls stop for SEVENDIGITAL_BREAKER_SECONDS: pages serve their last good copy at once and
+When 7digital keeps failing (SEVENDIGITAL_BREAKER_FAILURES attempts in a row timing out, failing to
+connect or answering 5xx; a retried call is two attempts), calls stop for
+SEVENDIGITAL_BREAKER_SECONDS: pages serve their last good copy at once and
 download clicks are refused at once, instead of every request waiting out the read timeout and
 tying up a worker thread. Then one request at a time probes 7digital; the first success closes the
 breaker. Cache errors never block a call.
@@ -21,7 +23,7 @@ OPEN = "upstream-breaker:open"
 PROBE = "upstream-breaker:probe"
 
 
-class Breaker:
+class CircuitBreaker:
     """The client's `breaker`: asked before each 7digital call, told how each call went."""
 
     def allow(self) -> bool:
@@ -63,12 +65,13 @@ class Breaker:
         except Exception:
             logger.debug("7digital breaker: cache unavailable, call not recorded")
 
-    def is_open(self) -> bool:
-        """True while calls to 7digital are paused (for /metrics)."""
+    def paused(self) -> bool:
+        """True while calls are held back: paused, or waiting on the probe (for /metrics)."""
+        threshold = settings.SEVENDIGITAL_BREAKER_FAILURES
         try:
-            return bool(cache.get(OPEN))
+            return bool(threshold) and (cache.get(FAILURES) or 0) >= threshold
         except Exception:
             return False
 
 
-breaker = Breaker()
+breaker = CircuitBreaker()

@@ -53,8 +53,9 @@ for _name in ("oauthlib", "requests_oauthlib"):
 Observer = Callable[[str, int | None, float], None]
 
 
-class Breaker(Protocol):
-    """Asked before each HTTP attempt; told whether it worked (an answer below 500)."""
+class CallGate(Protocol):
+    """A circuit breaker: asked before each HTTP attempt, told whether it worked (an answer below
+    500). Django's is locker.upstream_breaker."""
 
     def allow(self) -> bool: ...
 
@@ -120,7 +121,7 @@ class SevenDigitalClient:
         *,
         session: requests.Session | None = None,
         observer: Observer | None = None,
-        breaker: Breaker | None = None,
+        breaker: CallGate | None = None,
     ) -> None:
         self.config = config
         self.session = session or requests.Session()
@@ -221,12 +222,12 @@ class SevenDigitalClient:
         headers = {"Accept": accept, "User-Agent": config.user_agent}
         attempts = 1 + max(0, config.retries)
         for attempt in range(attempts):
-            if attempt:
-                time.sleep(config.backoff * 2 ** (attempt - 1))
             if self.breaker is not None and not self.breaker.allow():
                 raise UpstreamUnavailable(
                     f"7digital {endpoint}: calls paused after repeated failures"
                 )
+            if attempt:
+                time.sleep(config.backoff * 2 ** (attempt - 1))
             started = time.monotonic()
             try:
                 if config.signature_type == "query":

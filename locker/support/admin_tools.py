@@ -36,10 +36,8 @@ class AuditedLookupMixin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            record = self.get_object(request, object_id)
-            if record is None:
-                return response
+        record = (getattr(response, "context_data", None) or {}).get("original")
+        if request.method == "GET" and response.status_code == 200 and record is not None:
             audit.record(
                 request,
                 AuditEntry.Action.RECORD,

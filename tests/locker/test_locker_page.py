@@ -99,7 +99,8 @@ def test_cached_pages_hold_no_csrf_token(customer_client, linked_customer, sandb
 def test_a_cached_page_is_dropped_when_the_link_changes(
     customer_client, linked_customer, sandboxed, change, shown
 ):
-    assert "<article" in customer_client.get("/locker/").content.decode()  # now cached
+    assert "<article" in customer_client.get("/locker/").content.decode()
+    assert locker_cache.get_html(linked_customer.pk, LockerQuery().cache_key)  # now cached
     change(linked_customer.sevendigital_link)
     html = customer_client.get("/locker/").content.decode()
     assert shown in html

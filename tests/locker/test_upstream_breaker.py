@@ -57,7 +57,7 @@ def test_after_the_pause_one_request_probes_and_success_resumes_calls(customer_c
     calls = locker_calls(sandboxed)
     assert customer_client.get("/locker/", {"sort": SORTS[3]}).status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert locker_calls(sandboxed) == calls
-    time.sleep(1.1)
+    time.sleep(1.5)
     assert customer_client.get("/locker/", {"sort": SORTS[3]}).status_code == HTTPStatus.OK  # the probe
     assert customer_client.get("/locker/", {"sort": SORTS[4]}).status_code == HTTPStatus.OK
     assert locker_calls(sandboxed) == calls + 2
@@ -65,7 +65,7 @@ def test_after_the_pause_one_request_probes_and_success_resumes_calls(customer_c
 
 def test_a_failed_probe_pauses_calls_again(customer_client, sandboxed, breaker):
     fail_three_times(customer_client, sandboxed)
-    time.sleep(1.1)
+    time.sleep(1.5)
     calls = locker_calls(sandboxed)
     customer_client.get("/locker/", {"sort": SORTS[3]})  # the probe, still failing
     customer_client.get("/locker/", {"sort": SORTS[4]})
@@ -78,3 +78,14 @@ def test_it_can_be_turned_off(customer_client, sandboxed, settings):
     calls = locker_calls(sandboxed)
     customer_client.get("/locker/", {"sort": SORTS[3]})
     assert locker_calls(sandboxed) == calls + 1
+
+
+def test_a_retried_call_counts_each_attempt(customer_client, sandboxed, settings):
+    settings.SEVENDIGITAL_BREAKER_FAILURES = 4
+    settings.SEVENDIGITAL_RETRIES = 1
+    sandboxed.set_faults(mode="error500", paths=["/1.2/user/locker"])
+    for sort in SORTS[:2]:
+        customer_client.get("/locker/", {"sort": sort})
+    assert locker_calls(sandboxed) == 4  # two views, each tried twice
+    customer_client.get("/locker/", {"sort": SORTS[2]})
+    assert locker_calls(sandboxed) == 4
