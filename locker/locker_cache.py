@@ -51,6 +51,10 @@ def _safe(call, *args, default=None):
 
 def slot(user_id: int, query_key: str) -> Slot:
     generation = _safe(cache.get, _generation_key(user_id), default=0) or 0
+    return _slot(user_id, generation, query_key)
+
+
+def _slot(user_id: int, generation: int, query_key: str) -> Slot:
     return Slot(
         generation,
         f"locker:{VERSION}:page:{user_id}:{generation}:{query_key}",
@@ -84,14 +88,15 @@ def store(where: Slot, value: Any) -> Cached:
     return cached
 
 
-def get_html(user_id: int, query_key: str) -> tuple[bytes, ...] | None:
-    """The rendered page, if it was rendered in the customer's current generation."""
+def lookup(user_id: int, query_key: str) -> tuple[Slot, tuple[bytes, ...] | None]:
+    """The page's slot and its rendered HTML, if rendered in the customer's current generation:
+    one cache round trip for both."""
     keys = [_generation_key(user_id), _html_key(user_id, query_key)]
     found = _safe(cache.get_many, keys, default={})
+    generation = found.get(keys[0]) or 0
     stored = found.get(keys[1])
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == (found.get(keys[0]) or 0):
-        return stored[1]
-    return None
+    fresh = isinstance(stored, tuple) and len(stored) == 2 and stored[0] == generation
+    return _slot(user_id, generation, query_key), stored[1] if fresh else None
 
 
 def store_html(where: Slot, html: tuple[bytes, ...], stored_at: float) -> None:

@@ -47,11 +47,10 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> Body | None:
     Rendering 50 releases costs far more than reading them, so while a page is fresh its rendered
     HTML is cached beside it and invalidated with it (downloads, and any change to the link).
     """
-    chunks = locker_cache.get_html(request.user.pk, query.cache_key)
+    # The generation before the link: a link change in between then only drops this render.
+    slot, chunks = locker_cache.lookup(request.user.pk, query.cache_key)
     status = 200
     if chunks is None:
-        # The generation before the link: a link change in between then only drops this render.
-        slot = locker_cache.slot(request.user.pk, query.cache_key)
         link = linking.get_link(request.user)
         if link is None:
             return None

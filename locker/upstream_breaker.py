@@ -27,12 +27,9 @@ class CircuitBreaker:
     """The client's `breaker`: asked before each 7digital call, told how each call went."""
 
     def allow(self) -> bool:
-        threshold = settings.SEVENDIGITAL_BREAKER_FAILURES
-        if not threshold:
+        if not self.paused():
             return True
         try:
-            if (cache.get(FAILURES) or 0) < threshold:
-                return True
             if cache.get(OPEN):
                 return False
             probe_seconds = settings.SEVENDIGITAL_CONNECT_TIMEOUT + settings.SEVENDIGITAL_READ_TIMEOUT + 1
@@ -66,7 +63,7 @@ class CircuitBreaker:
             logger.debug("7digital breaker: cache unavailable, call not recorded")
 
     def paused(self) -> bool:
-        """True while calls are held back: paused, or waiting on the probe (for /metrics)."""
+        """True while calls are held back: paused, or waiting on the probe."""
         threshold = settings.SEVENDIGITAL_BREAKER_FAILURES
         try:
             return bool(threshold) and (cache.get(FAILURES) or 0) >= threshold
