@@ -40,6 +40,14 @@ class Attempts(list):
         return [status for _, status, _ in self]
 
 
+@pytest.fixture(autouse=True)
+def fresh_sandbox(sandbox):
+    """Each test owns the sandbox's state: counts, revocations and faults reset before and after."""
+    sandbox.reset()
+    yield
+    sandbox.reset()
+
+
 @pytest.fixture
 def attempts() -> Attempts:
     return Attempts()
