@@ -1,4 +1,4 @@
-"""Track states: 7digital's rules, computed once in Python (seed docs)."""
+"""Track states: 7digital's rules (docs/7digital.md, "Track rules"), computed once in Python."""
 
 from __future__ import annotations
 
