@@ -1,13 +1,22 @@
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path
 
 from locker import metrics
 from locker import views as locker_views
 from lockersite import health
 
+
+def not_routed(request, *args, **kwargs):
+    raise Http404
+
+
 urlpatterns = [
     path("", locker_views.home, name="home"),
     path("", include("locker.urls")),
+    # 7digital never signs anyone up (DESIGN.md §2): allauth's social sign-up form is not routed.
+    path("accounts/3rdparty/signup/", not_routed),
+    path("accounts/social/signup/", not_routed),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("widget/", include("locker.widget.urls")),
