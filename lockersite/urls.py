@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.http import Http404
 from django.urls import include, path
@@ -10,6 +11,10 @@ from lockersite import health
 def not_routed(request, *args, **kwargs):
     raise Http404
 
+
+# Staff sign in through the site's sign-in (allauth: rate limits, verified email); the admin's own
+# login form, which has no limits, redirects there with next=.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", locker_views.home, name="home"),
