@@ -187,6 +187,7 @@ SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_REAUTHENTICATION_REQUIRED = False
+ACCOUNT_ADAPTER = "locker.account_adapter.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "locker.sevendigital_provider.adapter.SocialAccountAdapter"
 MAILERS = {
     "default": {
@@ -243,8 +244,13 @@ SOCIALACCOUNT_PROVIDERS = {
 # Artwork hosts the browser may load images from (the locker hands out absolute image URLs).
 ARTWORK_HOSTS = env_list("ARTWORK_HOSTS", "http://127.0.0.1:8001 https://artwork-cdn.7static.com", sep=None)
 
-# Support audit log: how many reverse proxies in front of us append to X-Forwarded-For (0: trust none).
-SUPPORT_AUDIT_TRUSTED_PROXIES = env_int("SUPPORT_AUDIT_TRUSTED_PROXIES", 0)
+# How many reverse proxies of ours append to X-Forwarded-For (0: trust none; 1 behind the documented
+# nginx). Sign-in rate limits and the support audit log both take the client's address from it
+# (lockersite/client_ip.py). SUPPORT_AUDIT_TRUSTED_PROXIES is its former name.
+TRUSTED_PROXY_COUNT = env_int(
+    "TRUSTED_PROXY_COUNT", env_int("SUPPORT_AUDIT_TRUSTED_PROXIES", 0, minimum=0), minimum=0
+)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # Locker behaviour
 LOCKER_CACHE_SECONDS = env_int("LOCKER_CACHE_SECONDS", 60, minimum=1)
