@@ -1,12 +1,31 @@
-"""Locker's django-allauth account adapter: how sign-in limits see the client."""
+"""Locker's django-allauth account adapter: how sign-in limits see the client and what they allow."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
-from django.core.exceptions import PermissionDenied
+from allauth.core.internal import ratelimit
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from lockersite.client_ip import client_ip
+
+# ACCOUNT_RATE_LIMITS actions, narrowest first (settings.py gives their rates).
+FROM_ADDRESS = "login_failed_from_address"  # one account from one address, with growing waits
+ANYWHERE = "login_failed"  # one address whatever the account; one account from every address
+
+
+class _Usages:
+    def __init__(self, usages: list) -> None:
+        self.usages = usages
+
+    def rollback(self) -> None:
+        for usage in self.usages:
+            usage.rollback()
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,3 +36,36 @@ class AccountAdapter(DefaultAccountAdapter):
         if not ip:
             raise PermissionDenied("Unable to determine client IP address")
         return ip
+
+    def _limit_keys(self, request: HttpRequest, **credentials: Any) -> list[tuple[str, str]]:
+        account = self._get_login_attempts_cache_key(request, **credentials)
+        return [(FROM_ADDRESS, f"{account}@{self.get_client_ip(request)}"), (ANYWHERE, account)]
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """Count this attempt against each limit (allauth rolls it back if the password is right).
+
+        The wrong passwords of someone else's address never refuse the customer's own: limits per
+        address slow the attacker where they are; the limit on the account alone is high enough that
+        only guesses spread over many addresses reach it, and a password reset lifts it."""
+        usages = []
+        for action, key in self._limit_keys(request, **credentials):
+            usage = ratelimit.consume(request, app="allauth.account", action=action, key=key)
+            if usage is None:
+                _Usages(usages).rollback()  # a refused attempt uses up no other limit
+                raise ValidationError(self._too_many_attempts(), code="too_many_login_attempts")
+            usages.append(usage)
+        self._login_failed_rl_usage = _Usages(usages)
+
+    def _too_many_attempts(self) -> str:
+        return format_html(
+            '{} <a href="{}">{}</a>.',
+            gettext("Too many failed sign-in attempts. Wait a few minutes and try again, or"),
+            reverse("account_reset_password"),
+            gettext("reset your password"),
+        )
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        # After a password reset: allauth clears its own key; ours per address goes with it.
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        action, key = self._limit_keys(request, **credentials)[0]
+        ratelimit.clear(request, app="allauth.account", action=action, key=key)

@@ -188,6 +188,14 @@ SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_REAUTHENTICATION_REQUIRED = False
 ACCOUNT_ADAPTER = "locker.account_adapter.AccountAdapter"
+# Failed sign-ins (a right password rolls its attempt back; locker/account_adapter.py). One account
+# from one address waits longer and longer: 5 a minute, 10 in 10 minutes, 20 an hour. One address,
+# whatever the account: 10 a minute, 50 an hour. One account from every address: 100 an hour, which
+# only guesses spread over many addresses reach. No one's wrong passwords lock the customer out.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed_from_address": "5/m/key,10/10m/key,20/h/key",
+    "login_failed": "10/m/ip,50/h/ip,100/h/key",
+}
 SOCIALACCOUNT_ADAPTER = "locker.sevendigital_provider.adapter.SocialAccountAdapter"
 MAILERS = {
     "default": {
