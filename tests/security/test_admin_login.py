@@ -5,19 +5,16 @@ from __future__ import annotations
 from http import HTTPStatus
 
 import pytest
-from django.core.cache import cache
 
 from tests.conftest import PASSWORD
 
 
 @pytest.fixture
 def staff(customer_factory):
-    cache.clear()  # allauth keeps its rate-limit counters in the cache
     user = customer_factory("staff@example.com")
     user.is_staff = user.is_superuser = True
     user.save()
-    yield user
-    cache.clear()
+    return user
 
 
 def test_the_admin_login_form_accepts_no_password_after_a_run_of_wrong_ones(client, staff):

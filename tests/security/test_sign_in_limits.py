@@ -9,7 +9,6 @@ from http import HTTPStatus
 
 import pytest
 from allauth.core.internal import ratelimit
-from django.core.cache import cache
 
 from tests.conftest import PASSWORD
 
@@ -32,11 +31,9 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch, customer):
-    cache.clear()
     clock = Clock()
     monkeypatch.setattr(ratelimit, "time", clock)
-    yield clock
-    cache.clear()
+    return clock
 
 
 def sign_in(client, address: str, password: str = PASSWORD, email: str = "ada@example.com"):

@@ -10,7 +10,6 @@ import sys
 from http import HTTPStatus
 
 import pytest
-from django.core.cache import cache
 
 from tests.conftest import PASSWORD
 from tests.test_settings import ROOT
@@ -20,11 +19,8 @@ PROXY = "127.0.0.1"  # the one nginx in front of us: every request's REMOTE_ADDR
 
 @pytest.fixture
 def one_proxy(settings, customer):
-    cache.clear()
     settings.TRUSTED_PROXY_COUNT = 1
     settings.ACCOUNT_RATE_LIMITS = {**getattr(settings, "ACCOUNT_RATE_LIMITS", {}), "login": "3/m/ip"}
-    yield
-    cache.clear()
 
 
 def sign_in(client, forwarded_for: str, password: str = PASSWORD, email: str = "ada@example.com"):
