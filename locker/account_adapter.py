@@ -1,22 +1,55 @@
-"""Locker's django-allauth account adapter: how sign-in limits see the client and what they allow."""
+"""Locker's django-allauth account adapter: how sign-in limits see the client and what they allow,
+and what happens when a mail cannot be sent."""
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal import ratelimit
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from lockersite.client_ip import client_ip
 
+logger = logging.getLogger("locker.mail")
+
+MAIL_FAILED = "_locker_mail_failed"  # set on the request whose mail could not be sent
+
 # ACCOUNT_RATE_LIMITS actions, narrowest first (settings.py gives their rates).
 FROM_ADDRESS = "login_failed_from_address"  # one account from one address, with growing waits
 ANYWHERE = "login_failed"  # one address whatever the account; one account from every address
+
+
+def mail_failed(request: HttpRequest) -> bool:
+    return getattr(request, MAIL_FAILED, False)
+
+
+def mail_not_sent_message(*, undone: bool = False) -> str:
+    if undone:
+        return gettext(
+            "We could not send the email just now, so nothing was saved. Please try again in a few minutes."
+        )
+    return gettext("We could not send the email just now. Please try again in a few minutes.")
+
+
+def _reason(exc: OSError) -> str:
+    """What went wrong, without the addresses some SMTP errors carry."""
+    name = type(exc).__name__
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{name} (SMTP {exc.smtp_code})"
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return name
+    detail = exc.strerror or str(exc)
+    return f"{name}: {detail}" if detail else name
 
 
 class _Usages:
@@ -69,3 +102,18 @@ class AccountAdapter(DefaultAccountAdapter):
         super()._delete_login_attempts_cached_email(request, **credentials)
         action, key = self._limit_keys(request, **credentials)[0]
         ratelimit.clear(request, app="allauth.account", action=action, key=key)
+
+    def send_mail(self, template_prefix: str, email: str, context_: dict) -> None:
+        """A mail server that refuses, hangs (EMAIL_TIMEOUT) or errs is logged and answered with a
+        page saying so; views that must not go on without their mail (sign-up, password reset,
+        locker/account_views.py) see `mail_failed()` and undo their work instead."""
+        try:
+            super().send_mail(template_prefix, email, context_)
+        except OSError as exc:  # smtplib's errors, timeouts and refused connections alike
+            request = context.request
+            logger.error("Email %s not sent: %s", template_prefix.rsplit("/", 1)[-1], _reason(exc))
+            setattr(request, MAIL_FAILED, True)
+            page = TemplateResponse(
+                request, "locker/mail_not_sent.html", {"message": mail_not_sent_message()}, status=503
+            )
+            raise ImmediateHttpResponse(page.render()) from exc

@@ -26,6 +26,7 @@ from lockersite.env import (
     env_url,
 )
 from lockersite.logging import logging_config
+from lockersite.mail import mailers_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -206,19 +207,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,50/h/ip,100/h/key",
 }
 SOCIALACCOUNT_ADAPTER = "locker.sevendigital_provider.adapter.SocialAccountAdapter"
-MAILERS = {
-    "default": {
-        "BACKEND": env_str(
-            "EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEBUG
-            else "django.core.mail.backends.smtp.EmailBackend",
-        ),
-        "OPTIONS": {"host": env_str("EMAIL_HOST", "localhost"), "port": env_int("EMAIL_PORT", 25)}
-        if not DEBUG
-        else {},
-    }
-}
+# Mail (lockersite/mail.py): the console in DEBUG, else SMTP from EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL and EMAIL_TIMEOUT (10 s).
+MAILERS = mailers_from_env(debug=DEBUG)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "locker@localhost")
 
 # 7digital. The defaults are the local sandbox (`python -m sandbox serve`, port 8001).
