@@ -9,7 +9,7 @@ PORT ?= 8000
 SANDBOX_PORT ?= 8001
 export DJANGO_SETTINGS_MODULE := lockersite.settings
 
-.PHONY: run test lint format install install-dev browser sandbox migrate demo bench bench-tools serve-prod test-long clean
+.PHONY: run test lint format install install-dev browser sandbox migrate demo bench bench-tools serve-prod test-long clean faults
 
 # A 3.12+ interpreter: pyenv's when present, else python3.12 / python3 if new enough.
 BASE_PYTHON := $(shell \
@@ -80,6 +80,12 @@ bench-tools:
 bench: install-dev bench-tools
 	$(PY) bench/parse_bench.py
 	$(PY) -m bench.run
+
+# Fault figures on gunicorn (4 workers) + the sandbox: 5xx while Redis is frozen then stopped (own
+# redis-server), bench/trickle.py's figure when present, downloads used by 100 simultaneous double
+# clicks without Redis. bench/faults.py; DATABASE_URL=postgres://... runs them on PostgreSQL.
+faults: install-dev
+	$(PY) -m bench.faults
 
 # The production stack locally: the sandbox + gunicorn with DEBUG off (deploy/serve-local.sh).
 serve-prod: install
