@@ -349,8 +349,8 @@ ACCESS_LOG = env_bool("ACCESS_LOG", True)
 SERVER_TIMING = env_bool("SERVER_TIMING", True)
 LOGGING = logging_config(json_format=LOG_FORMAT == "json", level=env_str("LOG_LEVEL", "INFO").upper())
 
-# Upstream metrics: every 7digital HTTP attempt is counted (locker/metrics.py); /metrics serves them
-# in Prometheus text to staff users or to `Authorization: Bearer $METRICS_TOKEN`.
+# Metrics (locker/metrics.py, prometheus_client): every request and 7digital HTTP attempt is
+# counted; /metrics answers `Authorization: Bearer $METRICS_TOKEN` or the view_metrics permission.
 SEVENDIGITAL_OBSERVER = "locker.metrics.observe_upstream"
 SEVENDIGITAL_BREAKER = "locker.upstream_breaker.breaker"
 METRICS_TOKEN = env_str("METRICS_TOKEN")

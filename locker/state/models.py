@@ -13,3 +13,13 @@ class StateEntry(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Monitoring(models.Model):
+    """No table: holds the permission to read /metrics (`locker_state.view_metrics`), which staff
+    don't have just by being staff. Grant it to a user or group in the admin."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [("view_metrics", "Can read /metrics")]

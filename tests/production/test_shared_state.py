@@ -31,8 +31,10 @@ def test_a_frozen_then_stopped_redis_costs_no_5xx_and_under_a_second(redis_serve
         figures = report[phase]
         assert figures["5xx"] == 0, report
         assert figures["pages_not_200"] == 0 and figures["sign_ins_not_302"] == 0, report
-        # A page or sign-in waits at most one short Redis timeout (0.25 s), not 4 s of retries.
-        assert figures["slowest_s"] < healthy["slowest_s"] + 0.75, report
+        # A page waits at most one short Redis timeout (0.25 s) per worker, not 4 s of retries; a
+        # sign-in (password hashing: CPU-bound, slow on a busy machine) no more than when healthy.
+        assert figures["slowest_page_s"] < max(1.0, healthy["slowest_page_s"] + 0.75), report
+        assert figures["slowest_sign_in_s"] < healthy["slowest_sign_in_s"] + 0.75, report
         # /readyz names the cache as down, but keeps the server in rotation: it still serves.
         assert figures["readyz"]["http"] == 200 and figures["readyz"]["status"] == "degraded", report
         assert figures["readyz"]["checks"]["cache"].startswith("error"), report
