@@ -44,7 +44,12 @@ def download(request: HttpRequest) -> HttpResponse:
             ),
         )
     once = f"download:{request.user.pk}:{track_id}:{format_id}"
-    if not throttle.claim_once(once, DOUBLE_CLICK_SECONDS):
+    try:
+        claimed = throttle.claim_once(once, DOUBLE_CLICK_SECONDS)
+    except throttle.StateUnavailable:
+        message = "Downloads are paused for a moment. Nothing was downloaded; please try again."
+        return _refuse(request, DownloadRefused(message, status=503))
+    if not claimed:
         return _refuse(request, DownloadRefused("Your download is already starting.", status=409))
     try:
         url = authorise_download(link, release_id, track_id, format_id)
