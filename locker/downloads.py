@@ -25,7 +25,7 @@ from locker.presenters import (
     track_state,
 )
 from locker.sevendigital import client as sevendigital
-from locker.sevendigital.errors import RelinkNeeded, SevenDigitalError
+from locker.sevendigital.errors import RelinkNeeded, SevenDigitalError, UpstreamTimeout
 from locker.sevendigital.types import LockerRelease, LockerTrack
 
 logger = logging.getLogger(__name__)
@@ -66,8 +66,14 @@ def find_track(link: SevenDigitalLink, release_id: int, track_id: int) -> Found:
         ) from exc
     except SevenDigitalError as exc:
         logger.warning("download re-check failed: %s %s", type(exc).__name__, exc.message)
+        message = (
+            "We couldn't reach 7digital to check this track: it is taking too long to answer. "
+            "Nothing was downloaded; please try again."
+            if isinstance(exc, UpstreamTimeout)
+            else "We couldn't reach 7digital to check this track. Nothing was downloaded; please try again."
+        )
         raise DownloadRefused(
-            "We couldn't reach 7digital to check this track. Nothing was downloaded; please try again.",
+            message,
             status=503,
             outcome=Outcome.UPSTREAM_ERROR,
         ) from exc
