@@ -335,6 +335,7 @@ if LOG_FORMAT not in {"json", "text"}:
 ACCESS_LOG = env_bool("ACCESS_LOG", True)
 SERVER_TIMING = env_bool("SERVER_TIMING", True)
 LOGGING = logging_config(json_format=LOG_FORMAT == "json", level=env_str("LOG_LEVEL", "INFO").upper())
+LOGGING_CONFIG = "lockersite.logging.configure"  # also redacts records of handlers we didn't set up
 
 # Upstream metrics: every 7digital HTTP attempt is counted (locker/metrics.py); /metrics serves them
 # in Prometheus text to staff users or to `Authorization: Bearer $METRICS_TOKEN`.
