@@ -203,8 +203,9 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "locker@localhost")
 
-# 7digital. The defaults are the local sandbox (`python -m sandbox serve`, port 8001).
-SANDBOX_URL = "http://127.0.0.1:8001"
+# 7digital. The defaults are the local sandbox at SANDBOX_URL (`make run` and `make serve-prod` set
+# it from SANDBOX_PORT; `python -m sandbox serve` alone listens on 8001).
+SANDBOX_URL = env_url("SANDBOX_URL", "http://127.0.0.1:8001")
 SEVENDIGITAL_CONSUMER_KEY = env_str("SEVENDIGITAL_CONSUMER_KEY", "locker-demo-key")
 SEVENDIGITAL_CONSUMER_SECRET = env_str("SEVENDIGITAL_CONSUMER_SECRET", "locker-demo-secret==")
 SEVENDIGITAL_API_URL = env_url("SEVENDIGITAL_API_URL", f"{SANDBOX_URL}/1.2")
@@ -241,7 +242,7 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 # Artwork hosts the browser may load images from (the locker hands out absolute image URLs).
-ARTWORK_HOSTS = env_list("ARTWORK_HOSTS", "http://127.0.0.1:8001 https://artwork-cdn.7static.com", sep=None)
+ARTWORK_HOSTS = env_list("ARTWORK_HOSTS", f"{SANDBOX_URL} https://artwork-cdn.7static.com", sep=None)
 
 # Support audit log: how many reverse proxies in front of us append to X-Forwarded-For (0: trust none).
 SUPPORT_AUDIT_TRUSTED_PROXIES = env_int("SUPPORT_AUDIT_TRUSTED_PROXIES", 0)
