@@ -67,15 +67,19 @@ def download(request: HttpRequest) -> HttpResponse:
 
 def _refuse(request: HttpRequest, refusal: DownloadRefused, *, track_id: int | None = None) -> HttpResponse:
     track = track_view(refusal.release, track_id) if refusal.release and track_id else None
+    relink = refusal.outcome == DownloadEvent.Outcome.RELINK
     if request.htmx and track is not None:
         context = {"track": track, "release": refusal.release, "flash": refusal.message}
-        return render(request, "locker/_track.html", context, status=refusal.status)
-    if request.htmx:
-        response = render(request, "locker/_flash.html", {"message": refusal.message}, status=refusal.status)
-        return reswap(retarget(response, "#flash"), "innerHTML")
-    return render(
-        request, "locker/download_refused.html", {"message": refusal.message}, status=refusal.status
-    )
+        response = render(request, "locker/_track.html", context, status=refusal.status)
+    elif request.htmx:
+        context = {"message": refusal.message, "relink": relink}
+        response = render(request, "locker/_flash.html", context, status=refusal.status)
+        response = reswap(retarget(response, "#flash"), "innerHTML")
+    else:
+        context = {"message": refusal.message, "relink": relink}
+        response = render(request, "locker/download_refused.html", context, status=refusal.status)
+    response.refusal = refusal  # for the widget's own refusal page
+    return response
 
 
 @login_required

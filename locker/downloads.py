@@ -31,6 +31,11 @@ from locker.sevendigital.types import LockerRelease, LockerTrack
 logger = logging.getLogger(__name__)
 Outcome = DownloadEvent.Outcome
 
+RELINK_REFUSAL = (
+    "Your 7digital account needs to be linked again: downloads and plays are paused until it is. "
+    "Nothing was downloaded."
+)
+
 
 class DownloadRefused(Exception):
     """No redirect: `status` is the HTTP status, `message` what the customer reads."""
@@ -59,11 +64,7 @@ def find_track(link: SevenDigitalLink, release_id: int, track_id: int) -> Found:
         )
     except (RelinkNeeded, TokenDecryptionError) as exc:
         link.mark_needs_relink(str(exc) or type(exc).__name__)
-        raise DownloadRefused(
-            "7digital no longer accepts the link to your account. Please link it again.",
-            status=409,
-            outcome=Outcome.RELINK,
-        ) from exc
+        raise DownloadRefused(RELINK_REFUSAL, status=409, outcome=Outcome.RELINK) from exc
     except SevenDigitalError as exc:
         logger.warning("download re-check failed: %s %s", type(exc).__name__, exc.message)
         message = (

@@ -24,7 +24,10 @@ logger = logging.getLogger(__name__)
 # Sent after a page arrives from 7digital (not from the cache): link=SevenDigitalLink, page=LockerPage.
 locker_fetched = Signal()
 
-RELINK_MESSAGE = "7digital no longer accepts the link to your account. Please link it again."
+RELINK_MESSAGE = (
+    "Your 7digital account needs to be linked again. Until then downloads and plays are paused; "
+    "your purchases are safe."
+)
 
 
 @dataclass(frozen=True, slots=True)

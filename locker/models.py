@@ -7,6 +7,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from locker import crypto, locker_cache
+from locker.sevendigital.errors import RelinkNeeded
 from locker.sevendigital.types import AccessToken
 
 
@@ -38,9 +39,16 @@ class SevenDigitalLink(models.Model):
         self.relink_reason = ""
 
     def get_token(self) -> AccessToken:
+        """The decrypted token. Refused (RelinkNeeded) once the link is marked for relinking, by
+        support or after 7digital rejected it: nothing may be signed with it any more."""
+        if self.needs_relink:
+            raise RelinkNeeded("the link is marked for relinking")
         return crypto.decrypt_token(self.token_ciphertext)
 
     def mark_needs_relink(self, reason: str) -> None:
+        """Mark the link (keeping the first reason when it is marked already)."""
+        if self.needs_relink:
+            return
         self.needs_relink = True
         self.relink_reason = reason[:200]
         self.save(update_fields=["needs_relink", "relink_reason", "updated_at"])

@@ -225,8 +225,9 @@ SOCIALACCOUNT_ADAPTER = "locker.sevendigital_provider.adapter.SocialAccountAdapt
 MAILERS = mailers_from_env(debug=DEBUG)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "locker@localhost")
 
-# 7digital. The defaults are the local sandbox (`python -m sandbox serve`, port 8001).
-SANDBOX_URL = "http://127.0.0.1:8001"
+# 7digital. The defaults are the local sandbox at SANDBOX_URL (`make run` and `make serve-prod` set
+# it from SANDBOX_PORT; `python -m sandbox serve` alone listens on 8001).
+SANDBOX_URL = env_url("SANDBOX_URL", "http://127.0.0.1:8001")
 SEVENDIGITAL_CONSUMER_KEY = env_str("SEVENDIGITAL_CONSUMER_KEY", "locker-demo-key")
 SEVENDIGITAL_CONSUMER_SECRET = env_str("SEVENDIGITAL_CONSUMER_SECRET", "locker-demo-secret==")
 SEVENDIGITAL_API_URL = env_url("SEVENDIGITAL_API_URL", f"{SANDBOX_URL}/1.2")
@@ -265,7 +266,7 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 # Artwork hosts the browser may load images from (the locker hands out absolute image URLs).
-ARTWORK_HOSTS = env_list("ARTWORK_HOSTS", "http://127.0.0.1:8001 https://artwork-cdn.7static.com", sep=None)
+ARTWORK_HOSTS = env_list("ARTWORK_HOSTS", f"{SANDBOX_URL} https://artwork-cdn.7static.com", sep=None)
 
 # How many reverse proxies of ours append to X-Forwarded-For (0: trust none; 1 behind the documented
 # nginx). Sign-in rate limits and the support audit log both take the client's address from it
@@ -364,6 +365,7 @@ if LOG_FORMAT not in {"json", "text"}:
 ACCESS_LOG = env_bool("ACCESS_LOG", True)
 SERVER_TIMING = env_bool("SERVER_TIMING", True)
 LOGGING = logging_config(json_format=LOG_FORMAT == "json", level=env_str("LOG_LEVEL", "INFO").upper())
+LOGGING_CONFIG = "lockersite.logging.configure"  # also redacts records of handlers we didn't set up
 
 # Metrics (locker/metrics.py, prometheus_client): every request and 7digital HTTP attempt is
 # counted; /metrics answers `Authorization: Bearer $METRICS_TOKEN` or the view_metrics permission.

@@ -156,6 +156,12 @@ def _perform(request: HttpRequest, chosen: SupportAction, customer, link) -> tup
     who = customer.email or customer.get_username()
     if chosen.slug == "refresh":
         locker_cache.invalidate(customer.pk)
+        if link is not None and link.needs_relink:
+            # Its token is refused (models.SevenDigitalLink.get_token): 7digital is not asked.
+            return True, (
+                f"The cached locker of {who} was dropped, but their 7digital link needs relinking: this "
+                "page shows the last good copy until they link again."
+            )
         return True, f"The cached locker of {who} was dropped; this page now shows 7digital's answer."
     if link is None:
         return False, f"{who} has no linked 7digital account, so nothing was changed."

@@ -147,7 +147,12 @@ def download(request: HttpRequest) -> HttpResponse:
     if request.htmx or isinstance(response, HttpResponseRedirect):
         return response
     session = request.widget_session
-    context = {"options": WidgetOptions(), "config": _config(request, session.partner, "")}
+    refusal = getattr(response, "refusal", None)
+    context = {
+        "options": WidgetOptions(),
+        "config": _config(request, session.partner, ""),
+        "message": refusal.message if refusal else "",
+    }
     refused = render(request, "widget/refused.html", context, status=response.status_code)
     return framable(request, refused, session.partner)
 

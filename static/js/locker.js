@@ -1,4 +1,4 @@
-// Locker's small bit of JavaScript: the player bar and "Download all". Everything else is htmx.
+// Locker's small bit of JavaScript: the player bar, "Download all" and a history guard. Everything else is htmx.
 (function () {
   "use strict";
 
@@ -137,6 +137,21 @@
   function revealScriptOnly(root) {
     Array.prototype.forEach.call(root.querySelectorAll("[data-needs-js]"), function (el) { el.hidden = false; });
   }
+  // ---- Back/Forward while a list request is in flight: its answer belongs to a page the customer
+  // has left. Applied late, htmx would push its URL over the entry they went back to (dropping the
+  // entry ahead) and swap a list into a page that no longer shows it, so the address bar and the
+  // list disagree. Abort such GETs; a POST (a download) is left alone, the server already acted. ----
+  var pendingGets = [];
+  document.addEventListener("htmx:beforeSend", function (e) {
+    if (e.detail.requestConfig && e.detail.requestConfig.verb === "get") pendingGets.push(e.detail.xhr);
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    pendingGets = pendingGets.filter(function (xhr) { return xhr !== e.detail.xhr; });
+  });
+  window.addEventListener("popstate", function () {
+    pendingGets.splice(0).forEach(function (xhr) { xhr.abort(); });
+  });
+
   document.addEventListener("DOMContentLoaded", function () { player.init(); revealScriptOnly(document); });
   document.addEventListener("htmx:afterSwap", function (e) { revealScriptOnly(e.target.parentNode || document); });
 })();
