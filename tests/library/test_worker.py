@@ -44,11 +44,14 @@ def database_url(tmp_path):
     if not url.startswith(("postgres://", "postgresql://")):
         yield f"sqlite:///{tmp_path / 'worker.sqlite3'}"
         return
+    from urllib.parse import urlsplit
+
     from bench.stack import drop_postgres_database, postgres_database
 
+    admin = urlsplit(url)._replace(path="/postgres").geturl()
     name = f"locker_worker_test_{os.getpid()}"
-    yield postgres_database(url, name)
-    drop_postgres_database(url, name)
+    yield postgres_database(admin, name)
+    drop_postgres_database(admin, name)
 
 
 def manage(env: dict, *args: str) -> str:
