@@ -104,7 +104,7 @@ def _filtered(
 ) -> QuerySet:
     releases = customer_releases(user_id)
     if matches is not None:
-        releases = releases.filter(pk__in=sorted(matches.release_pks))
+        releases = releases.filter(release_id__in=sorted(matches.release_ids))
     tracks = IndexedTrack.objects.filter(user_id=user_id)
     if query.state and skip != "state":
         releases = releases.filter(

@@ -78,22 +78,22 @@ class Terms:
 
 @dataclass(frozen=True, slots=True)
 class Matches:
-    """Which releases a search found: `whole` matched on their own words, `tracks` through some
-    of their tracks only (release pk -> the matching track ids)."""
+    """Which releases (7digital ids) a search found: `whole` matched on their own words, `tracks`
+    through some of their tracks only (release id -> the matching track ids)."""
 
     whole: frozenset[int]
     tracks: dict[int, frozenset[int]]
     fuzzy: bool = False
 
     @property
-    def release_pks(self) -> set[int]:
+    def release_ids(self) -> set[int]:
         return set(self.whole) | set(self.tracks)
 
-    def matched_tracks(self, release_pk: int) -> frozenset[int] | None:
+    def matched_tracks(self, release_id: int) -> frozenset[int] | None:
         """The track ids to show first, None when the whole release matched (or wasn't searched)."""
-        if release_pk in self.whole:
+        if release_id in self.whole:
             return None
-        return self.tracks.get(release_pk)
+        return self.tracks.get(release_id)
 
 
 def find(user_id: int, terms: Terms) -> Matches:
@@ -106,32 +106,32 @@ def find(user_id: int, terms: Terms) -> Matches:
         rows, fuzzy = _rows(user_id, terms, fuzzy=True), True
     whole: set[int] = set()
     tracks: dict[int, set[int]] = {}
-    for release_pk, track_id in rows:
+    for release_id, track_id in rows:
         if track_id is None:
-            whole.add(release_pk)
+            whole.add(release_id)
         else:
-            tracks.setdefault(release_pk, set()).add(track_id)
-    for release_pk in whole:
-        tracks.pop(release_pk, None)
+            tracks.setdefault(release_id, set()).add(track_id)
+    for release_id in whole:
+        tracks.pop(release_id, None)
     return Matches(frozenset(whole), {k: frozenset(v) for k, v in tracks.items()}, fuzzy)
 
 
 def apply(releases, terms: Terms, user_id: int):
     """`releases` (a queryset of IndexedRelease) narrowed to the search, and the Matches."""
     matches = find(user_id, terms)
-    return releases.filter(pk__in=sorted(matches.release_pks)), matches
+    return releases.filter(release_id__in=sorted(matches.release_ids)), matches
 
 
 def _rows(user_id: int, terms: Terms, *, fuzzy: bool) -> list[tuple[int, int | None]]:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
-                f"SELECT release_pk, track_id FROM {TABLE} WHERE {TABLE} MATCH %s",  # noqa: S608
+                f"SELECT release_id, track_id FROM {TABLE} WHERE {TABLE} MATCH %s",  # noqa: S608
                 [terms.fts5(user_id)],
             )
         elif not fuzzy:
             cursor.execute(
-                f"SELECT release_pk, track_id FROM {TABLE} WHERE user_id = %s AND document @@ %s::tsquery",  # noqa: S608
+                f"SELECT release_id, track_id FROM {TABLE} WHERE user_id = %s AND document @@ %s::tsquery",  # noqa: S608
                 [user_id, terms.tsquery()],
             )
         else:
@@ -146,7 +146,7 @@ def _rows(user_id: int, terms: Terms, *, fuzzy: bool) -> list[tuple[int, int | N
                     params.append(phrase)
                 conditions.append(condition)
             cursor.execute(
-                f"SELECT release_pk, track_id FROM {TABLE} WHERE user_id = %s AND "  # noqa: S608
+                f"SELECT release_id, track_id FROM {TABLE} WHERE user_id = %s AND "  # noqa: S608
                 + " AND ".join(conditions),
                 params,
             )
@@ -178,17 +178,17 @@ def _unique_tokens(fields: Iterable[str]) -> list[str]:
 def reindex(user_id: int) -> None:
     """Rebuild the customer's search rows from their index (call inside the sync's transaction)."""
     releases = {
-        row["id"]: " ".join(_release_words(row))
+        row["id"]: (row["release_id"], " ".join(_release_words(row)))
         for row in IndexedRelease.objects.filter(user_id=user_id).values(
-            "id", "title", "version", "artist_name", "artist_appears_as", "label_name"
+            "id", "release_id", "title", "version", "artist_name", "artist_appears_as", "label_name"
         )
     }
-    docs: list[tuple[int, int | None, str, str]] = [(pk, None, text, "") for pk, text in releases.items()]
+    docs: list[tuple[int, int | None, str, str]] = [(rid, None, text, "") for rid, text in releases.values()]
     for row in IndexedTrack.objects.filter(user_id=user_id).values(
         "release_id", "track_id", "title", "version", "artist_name", "artist_appears_as"
     ):
-        track_text = " ".join(_track_words(row))
-        docs.append((row["release_id"], row["track_id"], releases.get(row["release_id"], ""), track_text))
+        release_id, release_text = releases[row["release_id"]]  # the FK column holds the row's pk
+        docs.append((release_id, row["track_id"], release_text, " ".join(_track_words(row))))
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             owner = f"u{int(user_id)}"
@@ -197,18 +197,18 @@ def reindex(user_id: int) -> None:
                 [f'owner : "{owner}"'],
             )
             cursor.executemany(
-                f"INSERT INTO {TABLE} (owner, release_text, track_text, release_pk, track_id)"  # noqa: S608
+                f"INSERT INTO {TABLE} (owner, release_text, track_text, release_id, track_id)"  # noqa: S608
                 " VALUES (%s, %s, %s, %s, %s)",
-                [(owner, rtext, ttext, pk, track_id) for pk, track_id, rtext, ttext in docs],
+                [(owner, rtext, ttext, rid, track_id) for rid, track_id, rtext, ttext in docs],
             )
         else:
             cursor.execute(f"DELETE FROM {TABLE} WHERE user_id = %s", [user_id])  # noqa: S608
             cursor.executemany(
-                f"INSERT INTO {TABLE} (user_id, release_pk, track_id, words, document)"  # noqa: S608
+                f"INSERT INTO {TABLE} (user_id, release_id, track_id, words, document)"  # noqa: S608
                 " VALUES (%s, %s, %s, %s, %s::tsvector)",
                 [
-                    (user_id, pk, track_id, f"{rtext} {ttext}".strip(), _tsvector(f"{rtext} {ttext}"))
-                    for pk, track_id, rtext, ttext in docs
+                    (user_id, rid, track_id, f"{rtext} {ttext}".strip(), _tsvector(f"{rtext} {ttext}"))
+                    for rid, track_id, rtext, ttext in docs
                 ],
             )
 

@@ -8,7 +8,7 @@ from django.db import migrations
 
 SQLITE = [
     """CREATE VIRTUAL TABLE library_search USING fts5(
-        owner, release_text, track_text, release_pk UNINDEXED, track_id UNINDEXED,
+        owner, release_text, track_text, release_id UNINDEXED, track_id UNINDEXED,
         tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
     )""",
 ]
@@ -17,7 +17,7 @@ POSTGRESQL = [
     """CREATE TABLE library_search (
         id bigserial PRIMARY KEY,
         user_id bigint NOT NULL,
-        release_pk bigint NOT NULL,
+        release_id bigint NOT NULL,
         track_id bigint NULL,
         words text NOT NULL,
         document tsvector NOT NULL
