@@ -7,6 +7,7 @@ app_name = "locker"
 
 urlpatterns = [
     path("locker/", views.locker_page, name="locker"),
+    path("locker/index/progress/", views.index_progress, name="index_progress"),
     path("locker/account/", views.account, name="account"),
     path("locker/unlink/", views.unlink, name="unlink"),
     path("locker/download/", download_views.download, name="download"),

@@ -58,7 +58,12 @@ INSTALLED_APPS = [
     "locker.sevendigital_provider",
     "locker.widget",
     "locker.library",
+    "django_tasks_db",
 ]
+
+# Background work (the locker index's syncs): Django's Tasks framework on django-tasks-db, whose
+# worker is `manage.py db_worker` (README "Background worker"). Tasks wait in the database itself.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "lockersite.logging.RequestIdMiddleware",  # request id, Server-Timing, JSON access line

@@ -115,6 +115,9 @@ class IndexedTrack(models.Model):
     complete_album_purchase = models.BooleanField(null=True, blank=True)
     download_urls = models.JSONField(default=list, blank=True)  # [{"url", "format_id", "description"}]
     position = models.PositiveIntegerField()  # order within the release, as 7digital lists it
+    # When a download's fresh re-check last wrote this row: a sync that fetched its page earlier
+    # keeps this newer answer.
+    checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

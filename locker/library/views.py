@@ -3,6 +3,8 @@ what happened and offers the undo), and browse by artist."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -25,11 +27,21 @@ def _release(request: HttpRequest, release_id: int) -> IndexedRelease:
 
 
 def _back(request: HttpRequest) -> str:
-    """Where to go back to: a locker address of ours (from the form), else the locker."""
-    target = request.POST.get("next") or ""
+    """Where the customer was: a locker page of this site (the undo form's `next`, else htmx's
+    current URL or the Referer), as a path; anything else gives the locker's first page."""
     locker = reverse("locker:locker")
-    if target.startswith(locker) and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
-        return target
+    for candidate in (
+        request.POST.get("next"),
+        request.headers.get("HX-Current-URL"),
+        request.headers.get("Referer"),
+    ):
+        if not candidate or not url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            continue
+        parts = urlsplit(candidate)
+        if parts.path == locker:
+            return f"{parts.path}?{parts.query}" if parts.query else parts.path
     return locker
 
 

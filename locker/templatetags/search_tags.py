@@ -9,7 +9,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from locker.library.search import Matches, Terms, fold, tokens
+from locker.library.search import Terms, fold, tokens
 from locker.query import LockerQuery
 
 register = template.Library()
@@ -65,13 +65,12 @@ class SplitTracks:
 
 
 @register.filter
-def split_matches(release, matches: Matches | None) -> SplitTracks | None:
-    """A release found through some of its tracks: those first, None when nothing to split."""
-    if matches is None:
+def split_matches(release, matched) -> SplitTracks | None:
+    """A release found through some of its tracks (`matched`: their ids): those first, the rest
+    after; None when the whole release matched or nothing was searched."""
+    if not matched:
         return None
-    wanted = matches.matched_tracks(release.id)
-    if not wanted:
-        return None
+    wanted = set(matched)
     tracks = release.tracks
     return SplitTracks(
         tuple(t for t in tracks if t.id in wanted), tuple(t for t in tracks if t.id not in wanted)

@@ -41,5 +41,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("library", "0001_initial")]
+    dependencies = [("library", "0002_track_checked_at")]
     operations = [migrations.RunPython(create, drop)]
