@@ -24,9 +24,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from locker import locker_cache
 from locker.downloads import find_track, last_downloads, track_view
-from locker.library import sync
+from locker.library import filters, sync
 from locker.library.models import SyncState
-from locker.library.read import read_page
+from locker.library.read import read_narrowed
 from locker.loader import RELINK_MESSAGE, LockerResult, load_locker
 from locker.models import SevenDigitalLink
 from locker.presenters import PageView, ReleaseView, TrackView, present_page, present_release
@@ -57,6 +57,7 @@ class Locker:
     view: PageView | None
     indexed: bool  # from the index (no upstream call), else fetched live
     last_page: LockerQuery | None = None  # set when the query asked for a page past the end
+    narrowed: filters.Narrowed | None = None  # the search and filters applied (index pages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,15 +106,16 @@ def get_locker(link: SevenDigitalLink, query: LockerQuery, state: SyncState | No
     if state is ...:
         state = sync.state(link.user_id)
     _maybe_refresh(link, state)
+    narrowed = None
     if state is not None and state.indexed:
-        result = _index_result(link, query)
+        result, narrowed = _index_result(link, query)
         indexed = True
     else:
         result = load_locker(link, query)
         indexed = False
     if last := last_page_query(query, result):
-        return Locker(link, query, result, None, indexed, last_page=last)
-    return Locker(link, query, result, present_result(link, result), indexed)
+        return Locker(link, query, result, None, indexed, last_page=last, narrowed=narrowed)
+    return Locker(link, query, result, present_result(link, result), indexed, narrowed=narrowed)
 
 
 def get_locker_or_last(link: SevenDigitalLink, query: LockerQuery) -> Locker:
@@ -122,13 +124,13 @@ def get_locker_or_last(link: SevenDigitalLink, query: LockerQuery) -> Locker:
     return get_locker(link, found.last_page) if found.last_page else found
 
 
-def _index_result(link: SevenDigitalLink, query: LockerQuery) -> LockerResult:
-    page = read_page(link.user_id, query)
+def _index_result(link: SevenDigitalLink, query: LockerQuery) -> tuple[LockerResult, filters.Narrowed]:
+    page, narrowed = read_narrowed(link.user_id, query)
     if link.needs_relink:
-        return LockerResult(page, stale=True, error=RELINK_MESSAGE, relink=True)
+        return LockerResult(page, stale=True, error=RELINK_MESSAGE, relink=True), narrowed
     if breaker.paused():  # the download view could not re-check with 7digital now
-        return LockerResult(page, stale=True, error=PAUSED_MESSAGE)
-    return LockerResult(page)
+        return LockerResult(page, stale=True, error=PAUSED_MESSAGE), narrowed
+    return LockerResult(page), narrowed
 
 
 def _maybe_refresh(link: SevenDigitalLink, state: SyncState | None) -> None:
@@ -225,10 +227,11 @@ def _render_body(request: HttpRequest, found: Locker) -> tuple[bytes, ...]:
         "query": found.query,
         "result": found.result,
         "view": found.view,
-        "cards": release_cards(request, found.view.releases) if found.view else (),
+        "cards": release_cards(request, found.view.releases, card_extras(found)) if found.view else (),
         "sort_labels": SORT_LABELS,
         "page_sizes": PAGE_SIZES,
         "csrf_token": mark_safe(CSRF_MARK),  # noqa: S308 (our constant)
+        **search_context(found),
     }
     html = render_to_string(BODY_TEMPLATE, context, request)
     return tuple(html.encode().split(CSRF_MARK.encode()))
@@ -244,29 +247,68 @@ def page_with_body(
     return body.response(head, tail)
 
 
-def release_cards(request: HttpRequest, releases: tuple[ReleaseView, ...]) -> list[SafeString]:
-    """Each release's `<article>`, rendered once per content (the key is what the card shows)."""
+def search_context(found: Locker) -> dict:
+    """The search form's context (index pages only: live pages have no search)."""
+    if found.narrowed is None:
+        return {"search_enabled": False}
+    return {
+        "search_enabled": True,
+        "facets": filters.facets(found.link.user_id, found.query, matches=found.narrowed.matches),
+        "terms": found.narrowed.terms,
+    }
+
+
+def card_extras(found: Locker) -> list[dict] | None:
+    """What each card shows besides its release: highlighted words, which tracks matched, Hide."""
+    if found.narrowed is None or found.view is None:
+        return None
+    terms, matches = found.narrowed.terms, found.narrowed.matches
+    matched = {r.id: matches.matched_tracks(r.id) if matches else None for r in found.view.releases}
+    return [
+        {
+            "terms": terms,
+            "matched": tuple(sorted(matched[release.id])) if matched[release.id] else None,
+            "hide_controls": True,
+            "hidden_mode": found.query.hidden,
+        }
+        for release in found.view.releases
+    ]
+
+
+def release_cards(
+    request: HttpRequest, releases: tuple[ReleaseView, ...], extras: list[dict] | None = None
+) -> list[SafeString]:
+    """Each release's `<article>`, rendered once per content (the key is what the card shows:
+    the release and the card's `extras` context)."""
     context_key = f"{translation.get_language()}:{timezone.get_current_timezone_name()}"
-    keys = [_card_key(release, context_key) for release in releases]
+    extras = extras or [{} for _ in releases]
+    keys = [
+        _card_key(release, f"{context_key}:{extra!r}")
+        for release, extra in zip(releases, extras, strict=True)
+    ]
     found = _cache_get_many(keys)
-    missing = [(key, release) for key, release in zip(keys, releases, strict=True) if key not in found]
+    missing = [
+        (key, release, extra)
+        for key, release, extra in zip(keys, releases, extras, strict=True)
+        if key not in found
+    ]
     if missing:
-        rendered = _render_cards(request, [release for _, release in missing])
-        fresh = {key: html for (key, _), html in zip(missing, rendered, strict=True)}
+        rendered = _render_cards(request, [(release, extra) for _, release, extra in missing])
+        fresh = {key: html for (key, _, _), html in zip(missing, rendered, strict=True)}
         _cache_set_many(fresh, CARD_SECONDS)
         found |= fresh
     return [mark_safe(found[key]) for key in keys]  # noqa: S308 (our own rendered, escaped HTML)
 
 
-def _render_cards(request: HttpRequest, releases: list[ReleaseView]) -> list[str]:
+def _render_cards(request: HttpRequest, releases: list[tuple[ReleaseView, dict]]) -> list[str]:
     """Render the card template many times in one context: context processors run once."""
     template = engines["django"].engine.get_template("locker/_release.html")
     context = RequestContext(request)
     mark = mark_safe(CSRF_MARK)  # noqa: S308 (our constant)
     out = []
     with context.bind_template(template):  # runs the context processors (their csrf_token too)
-        for release in releases:
-            with context.push(release=release, csrf_token=mark):
+        for release, extra in releases:
+            with context.push(release=release, csrf_token=mark, **extra):
                 out.append(template.render(context))
     return out
 

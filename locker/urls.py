@@ -1,6 +1,7 @@
 from django.urls import path
 
 from locker import download_views, views
+from locker.library import views as library_views
 
 app_name = "locker"
 
@@ -13,4 +14,7 @@ urlpatterns = [
     path("locker/stream/", download_views.stream, name="stream"),
     path("locker/history/", download_views.history, name="history"),
     path("locker/track/<int:release_id>/<int:track_id>/", download_views.track_row, name="track"),
+    path("locker/artists/", library_views.artists, name="artists"),
+    path("locker/releases/<int:release_id>/hide/", library_views.hide, name="hide"),
+    path("locker/releases/<int:release_id>/unhide/", library_views.unhide, name="unhide"),
 ]

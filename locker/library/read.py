@@ -8,8 +8,8 @@ from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Collate
 
-from locker.library import convert, search
-from locker.library.models import IndexedRelease, IndexedTrack
+from locker.library import convert, filters
+from locker.library.models import IndexedTrack
 from locker.query import LockerQuery
 from locker.sevendigital.types import LockerPage
 
@@ -38,7 +38,13 @@ def ordering(sort: str) -> list:
 
 
 def read_page(user_id: int, query: LockerQuery) -> LockerPage:
-    releases, _matched = search.apply(IndexedRelease.objects.filter(user_id=user_id), query)
+    return read_narrowed(user_id, query)[0]
+
+
+def read_narrowed(user_id: int, query: LockerQuery) -> tuple[LockerPage, filters.Narrowed]:
+    """The page of the releases passing the query's search and filters, and what it matched."""
+    narrowed = filters.narrow(user_id, query)
+    releases = narrowed.releases
     total = releases.count()
     start = (query.page - 1) * query.page_size
     rows = (
@@ -50,4 +56,5 @@ def read_page(user_id: int, query: LockerQuery) -> LockerPage:
     for track in IndexedTrack.objects.filter(release__in=[row.pk for row in rows]):
         tracks[track.release_id].append(track)
     items = tuple(convert.to_locker_release(row, tracks[row.pk]) for row in rows)
-    return LockerPage(page=query.page, page_size=query.page_size, total_items=total, releases=items)
+    page = LockerPage(page=query.page, page_size=query.page_size, total_items=total, releases=items)
+    return page, narrowed

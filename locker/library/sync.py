@@ -25,7 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from locker.crypto import TokenDecryptionError
-from locker.library import convert
+from locker.library import convert, search
 from locker.library.models import IndexedRelease, IndexedTrack, SyncState
 from locker.models import SevenDigitalLink
 from locker.sevendigital import client as sevendigital
@@ -202,6 +202,7 @@ def _commit(user_id: int, owner: str, link: SevenDigitalLink, started, items: li
                         setattr(track, name, value)
                 tracks.append(track)
         IndexedTrack.objects.bulk_create(tracks, batch_size=500)
+        search.reindex(user_id)  # the search rows commit with the index they describe
 
 
 def _rechecked_since(user_id: int, started) -> dict[tuple[int, int], dict]:
@@ -278,6 +279,7 @@ def forget(user_id: int) -> None:
     same moment either finished before (and is deleted here) or finds its lease gone."""
     SyncState.objects.filter(user_id=user_id).delete()
     IndexedRelease.objects.filter(user_id=user_id).delete()
+    search.forget(user_id)
 
 
 def _acquire(user_id: int, owner: str, now) -> bool:
