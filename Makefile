@@ -62,9 +62,10 @@ migrate: install
 run: install migrate
 	@$(PY) scripts/wait_for_url.py --free $(SANDBOX_HOST):$(SANDBOX_PORT) || exit 1; \
 	$(PY) -m sandbox serve --host $(HOST) --port $(SANDBOX_PORT) & echo $$! > .sandbox.pid; \
-	trap 'kill $$(cat .sandbox.pid) 2>/dev/null; rm -f .sandbox.pid' EXIT INT TERM; \
+	trap 'kill $$(cat .sandbox.pid) $$(cat .worker.pid 2>/dev/null) 2>/dev/null; rm -f .sandbox.pid .worker.pid' EXIT INT TERM; \
 	$(PY) scripts/wait_for_url.py --pid $$(cat .sandbox.pid) $(SANDBOX_URL)/_sandbox/faults && \
 	$(PY) manage.py seed_demo && \
+	{ $(PY) manage.py db_worker --no-reload --no-startup-delay --interval 0.5 & echo $$! > .worker.pid; } && \
 	echo "" && echo "Locker is at http://$(HOST):$(PORT)/  (sign in as demo@example.com / locker-demo)" && \
 	echo "7digital sandbox at $(SANDBOX_URL)/ (accounts: demo@sandbox.test / demo)" && echo "" && \
 	$(PY) manage.py runserver $(HOST):$(PORT)
