@@ -310,6 +310,15 @@ class Store:
             )
             return cursor.rowcount == 1
 
+    def remove_purchase(self, account_id: str, release_id: int, track_id: int | None = None) -> int:
+        """A refund or removal: the release (or one of its tracks) leaves the account's locker."""
+        with self._transaction() as db:
+            sql = "DELETE FROM locker WHERE account_id = ? AND release_id = ?"
+            args: tuple = (account_id, release_id)
+            if track_id is not None:
+                sql, args = sql + " AND track_id = ?", (*args, track_id)
+            return db.execute(sql, args).rowcount
+
     # Settings
 
     def setting(self, name: str) -> object | None:

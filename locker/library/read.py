@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db import connection
+from django.db.models import F
+from django.db.models.functions import Collate
+
 from locker.library import convert, filters
 from locker.library.models import IndexedTrack
 from locker.query import LockerQuery
@@ -20,6 +24,19 @@ ORDERING = {
 }
 
 
+def ordering(sort: str) -> list:
+    """The sort's columns, compared by code point on every database (PostgreSQL's default
+    collation would otherwise order spaces and punctuation its own way)."""
+    columns = []
+    for name in ORDERING[sort]:
+        column = name.lstrip("-")
+        expression = F(column)
+        if connection.vendor == "postgresql" and column.startswith("sort_"):
+            expression = Collate(expression, "C")
+        columns.append(expression.desc() if name.startswith("-") else expression.asc())
+    return columns
+
+
 def read_page(user_id: int, query: LockerQuery) -> LockerPage:
     return read_narrowed(user_id, query)[0]
 
@@ -31,7 +48,7 @@ def read_narrowed(user_id: int, query: LockerQuery) -> tuple[LockerPage, filters
     total = releases.count()
     start = (query.page - 1) * query.page_size
     rows = (
-        list(releases.order_by(*ORDERING[query.sort])[start : start + query.page_size])
+        list(releases.order_by(*ordering(query.sort))[start : start + query.page_size])
         if total > start
         else []
     )
