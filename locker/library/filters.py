@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
@@ -214,7 +215,10 @@ def facets(user_id: int, query: LockerQuery, now: datetime | None = None, matche
 
 
 def _format_counts(releases: QuerySet) -> list[tuple[int, str, int]]:
-    sql, params = releases.values("pk").query.sql_with_params()
+    try:
+        sql, params = releases.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # e.g. a search that found nothing
+        return []
     table = IndexedTrack._meta.db_table
     if connection.vendor == "postgresql":
         statement = (
