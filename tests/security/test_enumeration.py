@@ -11,6 +11,7 @@ from http import HTTPStatus
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core.management import call_command
 
 from tests.conftest import PASSWORD
@@ -94,3 +95,22 @@ def test_the_demo_customer_still_signs_in_with_mandatory_verification(client, db
     response = client.post("/accounts/login/", {"login": "demo@example.com", "password": "locker-demo"})
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == "/locker/"
+
+
+class CountingHasher(MD5PasswordHasher):
+    encoded = 0
+
+    def encode(self, password, salt):
+        CountingHasher.encoded += 1
+        return super().encode(password, salt)
+
+
+def test_sign_up_hashes_the_password_for_a_taken_address_too(client, customer, settings):
+    """Hashing is the slow part of a sign-up: skipping it for a taken address would tell by timing."""
+    settings.PASSWORD_HASHERS = ["tests.security.test_enumeration.CountingHasher"]
+    CountingHasher.encoded = 0
+    sign_up(client, "newcomer@example.com")
+    new = CountingHasher.encoded
+    CountingHasher.encoded = 0
+    sign_up(client, customer.email)
+    assert new >= 1 and CountingHasher.encoded == new
