@@ -64,11 +64,14 @@ def test_a_new_address_is_confirmed_by_mail_before_it_signs_in(client, db, mailo
     )
     assert refused["Location"] == "/accounts/confirm-email/"
     link = confirmation_link(mailoutbox[0])
-    other_browser.get(link)  # opening the link alone confirms nothing
+    stranger = client.__class__()  # holds only the link (a forwarded mail, a log line)
+    stranger.get(link)  # opening the link alone confirms nothing
     assert not EmailAddress.objects.get(email="newcomer@example.com").verified
-    confirmed = other_browser.post(link)
+    confirmed = stranger.post(link)
     assert confirmed.status_code == HTTPStatus.FOUND
     assert EmailAddress.objects.get(email="newcomer@example.com").verified
+    # Confirming signs in only a browser that gave the password; the link alone signs no one in.
+    assert stranger.get("/locker/").status_code == HTTPStatus.FOUND
     signed_in = other_browser.post(
         "/accounts/login/", {"login": "newcomer@example.com", "password": OTHER_PASSWORD}
     )
