@@ -47,7 +47,7 @@ def signed_in(response) -> bool:
 def refused(response) -> bool:
     return (
         response.status_code == HTTPStatus.OK
-        and "Too many failed sign-in attempts" in response.content.decode()
+        and "Too many failed login attempts" in response.content.decode()
     )
 
 
@@ -82,7 +82,7 @@ def test_the_refusal_offers_the_password_reset(client, clock):
         sign_in(client, ATTACKER, "wrong-password")
     html = sign_in(client, ATTACKER, "wrong-password").content.decode()
     error = re.search(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', html, re.S)
-    assert error and "Too many failed sign-in attempts" in error.group(1)
+    assert error and "Too many failed login attempts" in error.group(1)
     assert RESET_LINK in error.group(1)
 
 
