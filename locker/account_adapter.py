@@ -90,11 +90,12 @@ class AccountAdapter(DefaultAccountAdapter):
         self._login_failed_rl_usage = _Usages(usages)
 
     def _too_many_attempts(self) -> str:
+        # allauth's own wording (and its translations), with the way out beside it.
         return format_html(
-            '{} <a href="{}">{}</a>.',
-            gettext("Too many failed sign-in attempts. Wait a few minutes and try again, or"),
+            '{} <a href="{}">{}</a>',
+            self.error_messages["too_many_login_attempts"],
             reverse("account_reset_password"),
-            gettext("reset your password"),
+            gettext("Forgot your password?"),
         )
 
     def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:

@@ -1,4 +1,5 @@
-"""allauth's sign-up and password reset, undone with a clear message when their mail can't be sent.
+"""allauth's sign-up and password reset, undone with a clear message when their mail can't be sent,
+and a sign-up that takes as long for a taken address as for a new one.
 
 Without this a mail server that refuses or hangs made sign-up answer 500 after creating the account
 (which then had no confirmation mail) and password reset answer 500.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from allauth.account import views as allauth_views
 from allauth.account.internal.stagekit import clear_login
 from allauth.core.exceptions import ImmediateHttpResponse
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.db import transaction
 from django.http import HttpResponse
 
@@ -42,7 +43,12 @@ class MailOrNothingMixin:
 
 
 class SignupView(MailOrNothingMixin, allauth_views.SignupView):
-    pass
+    def form_valid(self, form) -> HttpResponse:
+        if form.account_already_exists:
+            # A new account hashes its password, the slow part of a sign-up: do the same for a
+            # taken address so the answer's timing does not tell which addresses have accounts.
+            get_user_model()().set_password(form.cleaned_data.get("password1"))
+        return super().form_valid(form)
 
 
 class PasswordResetView(MailOrNothingMixin, allauth_views.PasswordResetView):

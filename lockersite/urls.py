@@ -3,8 +3,9 @@ from django.contrib import admin
 from django.http import Http404
 from django.urls import include, path
 
-from locker import account_views, metrics
+from locker import metrics
 from locker import views as locker_views
+from locker.account_views import password_reset, signup
 from lockersite import health
 
 
@@ -23,8 +24,8 @@ urlpatterns = [
     path("accounts/3rdparty/signup/", not_routed),
     path("accounts/social/signup/", not_routed),
     # Sign-up and password reset save nothing when their mail cannot be sent (locker/account_views.py).
-    path("accounts/signup/", account_views.signup, name="account_signup"),
-    path("accounts/password/reset/", account_views.password_reset, name="account_reset_password"),
+    path("accounts/signup/", signup, name="account_signup"),
+    path("accounts/password/reset/", password_reset, name="account_reset_password"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("widget/", include("locker.widget.urls")),

@@ -11,6 +11,7 @@ from http import HTTPStatus
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core.management import call_command
 
 from tests.conftest import PASSWORD
@@ -63,11 +64,14 @@ def test_a_new_address_is_confirmed_by_mail_before_it_signs_in(client, db, mailo
     )
     assert refused["Location"] == "/accounts/confirm-email/"
     link = confirmation_link(mailoutbox[0])
-    other_browser.get(link)  # opening the link alone confirms nothing
+    stranger = client.__class__()  # holds only the link (a forwarded mail, a log line)
+    stranger.get(link)  # opening the link alone confirms nothing
     assert not EmailAddress.objects.get(email="newcomer@example.com").verified
-    confirmed = other_browser.post(link)
+    confirmed = stranger.post(link)
     assert confirmed.status_code == HTTPStatus.FOUND
     assert EmailAddress.objects.get(email="newcomer@example.com").verified
+    # Confirming signs in only a browser that gave the password; the link alone signs no one in.
+    assert stranger.get("/locker/").status_code == HTTPStatus.FOUND
     signed_in = other_browser.post(
         "/accounts/login/", {"login": "newcomer@example.com", "password": OTHER_PASSWORD}
     )
@@ -94,3 +98,22 @@ def test_the_demo_customer_still_signs_in_with_mandatory_verification(client, db
     response = client.post("/accounts/login/", {"login": "demo@example.com", "password": "locker-demo"})
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == "/locker/"
+
+
+class CountingHasher(MD5PasswordHasher):
+    encoded = 0
+
+    def encode(self, password, salt):
+        CountingHasher.encoded += 1
+        return super().encode(password, salt)
+
+
+def test_sign_up_hashes_the_password_for_a_taken_address_too(client, customer, settings):
+    """Hashing is the slow part of a sign-up: skipping it for a taken address would tell by timing."""
+    settings.PASSWORD_HASHERS = ["tests.security.test_enumeration.CountingHasher"]
+    CountingHasher.encoded = 0
+    sign_up(client, "newcomer@example.com")
+    new = CountingHasher.encoded
+    CountingHasher.encoded = 0
+    sign_up(client, customer.email)
+    assert new >= 1 and CountingHasher.encoded == new

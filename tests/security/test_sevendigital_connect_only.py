@@ -55,7 +55,12 @@ def linked_by_oauth(client, customer, sandboxed):
 
 
 @pytest.mark.parametrize(
-    "start_url", ["/accounts/sevendigital/login/", "/accounts/sevendigital/login/?process=login"]
+    "start_url",
+    [
+        "/accounts/sevendigital/login/",
+        "/accounts/sevendigital/login/?process=login",
+        "/accounts/sevendigital/login/?process=redirect",
+    ],
 )
 def test_an_anonymous_round_trip_through_7digital_ends_signed_out(linked_by_oauth, sandboxed, start_url):
     anonymous = Client()
@@ -79,6 +84,17 @@ def test_a_staff_members_7digital_account_does_not_open_the_admin(customer_facto
     assert admin.status_code == HTTPStatus.FOUND
     assert "/login/" in admin["Location"]
     assert_signed_out(anonymous)
+
+
+def test_a_signed_in_customer_cannot_switch_to_the_linker_through_7digital(
+    client, linked_by_oauth, customer_factory, sandboxed
+):
+    other = customer_factory("other@example.com")
+    client.force_login(other)
+    start, _ = round_trip(client, sandboxed, "/accounts/sevendigital/login/?process=login")
+    assert start.status_code == HTTPStatus.FORBIDDEN
+    assert "never used to sign in" in start.content.decode()
+    assert client.session["_auth_user_id"] == str(other.pk)
 
 
 def test_connecting_without_a_session_is_refused(db, sandboxed):

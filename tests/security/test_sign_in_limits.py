@@ -47,7 +47,7 @@ def signed_in(response) -> bool:
 def refused(response) -> bool:
     return (
         response.status_code == HTTPStatus.OK
-        and "Too many failed sign-in attempts" in response.content.decode()
+        and "Too many failed login attempts" in response.content.decode()
     )
 
 
@@ -82,7 +82,7 @@ def test_the_refusal_offers_the_password_reset(client, clock):
         sign_in(client, ATTACKER, "wrong-password")
     html = sign_in(client, ATTACKER, "wrong-password").content.decode()
     error = re.search(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', html, re.S)
-    assert error and "Too many failed sign-in attempts" in error.group(1)
+    assert error and "Too many failed login attempts" in error.group(1)
     assert RESET_LINK in error.group(1)
 
 
@@ -113,3 +113,13 @@ def test_a_password_reset_lifts_the_limit_for_the_customer(client, clock, mailou
     )
     assert done.status_code == HTTPStatus.FOUND
     assert signed_in(sign_in(client, CUSTOMER, new_password))
+
+
+def test_hammering_the_sign_in_form_gets_a_page_of_ours(client, clock):
+    for n in range(30):
+        sign_in(client, ATTACKER, "wrong-password", email=f"user{n}@example.com")
+    response = sign_in(client, ATTACKER)
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    html = response.content.decode()
+    assert 'class="site-header"' in html and "Please wait a minute" in html
+    assert RESET_LINK.replace(">", "") in html

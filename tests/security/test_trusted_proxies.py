@@ -83,3 +83,10 @@ def test_one_environment_variable_drives_every_use_and_the_old_name_still_works(
     assert settings_from_env() == [0, 0]
     assert settings_from_env(TRUSTED_PROXY_COUNT="1") == [1, 1]
     assert settings_from_env(SUPPORT_AUDIT_TRUSTED_PROXIES="2") == [2, 2]
+
+
+def test_the_access_log_records_the_client_behind_the_proxy(client, one_proxy, caplog):
+    caplog.set_level("INFO", logger="locker.access")
+    client.get("/accounts/login/", headers={"X-Forwarded-For": "10.9.9.9, 203.0.113.5"}, REMOTE_ADDR=PROXY)
+    (line,) = [r for r in caplog.records if r.name == "locker.access"]
+    assert line.remote_addr == "203.0.113.5"
