@@ -2,11 +2,13 @@
 anonymous visitor and a signed-in, linked customer: bad input never gets a 5xx.
 
 The sandbox answers the 7digital calls over HTTP; the examples per run are bounded (Hypothesis
-keeps the failures it finds in its database and tries them first next time).
+keeps the failures it finds in its database and tries them first next time);
+`ROUTE_FUZZ_EXAMPLES=5000` hunts longer.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from urllib.parse import quote, urlencode
 
@@ -20,7 +22,7 @@ from locker.models import SevenDigitalLink
 from locker.widget import auth
 from tests.conftest import link_to_sandbox
 
-EXAMPLES = 250
+EXAMPLES = int(os.environ.get("ROUTE_FUZZ_EXAMPLES", "250"))  # more for a longer hunt
 _PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 text = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
