@@ -288,6 +288,8 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:", *ARTWORK_HOSTS],
     "media-src": [CSP.SELF, SEVENDIGITAL_STREAM_URL],
     "connect-src": [CSP.SELF],
+    # Downloads run in a hidden frame (static/js/locker.js): a media host's refusal page stays in it.
+    "frame-src": [CSP.SELF, *SEVENDIGITAL_MEDIA_HOSTS],
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
