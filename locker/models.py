@@ -64,10 +64,17 @@ def _drop_cached_pages(sender, instance: SevenDigitalLink, **kwargs) -> None:
 
 
 class DownloadEvent(models.Model):
-    """One click on a download button and what came of it (our own history, not 7digital's)."""
+    """One click on a download button and what came of it (our own history, not 7digital's).
+
+    The browser fetches the file from 7digital's media host itself, so a signed URL is only a
+    download *started* (REDIRECTED); when the media host answers with a refusal instead of a file
+    and the page learns of it, the event becomes REFUSED_UPSTREAM. Every other outcome is a
+    refusal of ours, before anything was signed.
+    """
 
     class Outcome(models.TextChoices):
-        REDIRECTED = "redirected", "Sent to download"
+        REDIRECTED = "redirected", "Download started"
+        REFUSED_UPSTREAM = "refused_upstream", "Refused by 7digital's download server"
         EXHAUSTED = "exhausted", "No downloads left"
         UNAVAILABLE = "unavailable", "Release withdrawn"
         PREORDER = "preorder", "Not yet released"
@@ -97,4 +104,5 @@ class DownloadEvent(models.Model):
 
     @property
     def succeeded(self) -> bool:
+        """Started, and not refused by the media host as far as we know."""
         return self.outcome == self.Outcome.REDIRECTED

@@ -328,6 +328,10 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:", *ARTWORK_HOSTS],
     "media-src": [CSP.SELF, SEVENDIGITAL_STREAM_URL],
     "connect-src": [CSP.SELF],
+    # Downloads run in a hidden frame (static/js/locker.js): a media host's refusal page stays in it.
+    # Any https host too: should the media host redirect a download to a CDN, the file still arrives
+    # (the frame only ever gets URLs our download view allowed; scripts stay nonce-only).
+    "frame-src": [CSP.SELF, *SEVENDIGITAL_MEDIA_HOSTS, "https:"],
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
