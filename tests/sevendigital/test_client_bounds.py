@@ -24,6 +24,7 @@ from locker.sevendigital.types import AccessToken
 from tests.sevendigital.test_client import SMALL, Attempts
 
 LOCKER = "/1.2/user/locker"
+SLACK = 0.75  # scheduling on a busy machine; the faults would otherwise hold a call for minutes
 
 
 @pytest.fixture
@@ -97,7 +98,7 @@ def test_a_trickling_body_is_cut_at_the_total_deadline(faults, make_client, smal
     started = time.monotonic()
     with pytest.raises(UpstreamTimeout):
         seven.get_locker(small)
-    assert time.monotonic() - started < 1.5 + 0.4
+    assert time.monotonic() - started < 1.5 + SLACK
     assert attempts.statuses == [None]  # and no retry after the deadline
 
 
@@ -109,7 +110,7 @@ def test_a_body_that_stalls_after_the_headers_is_a_timeout_and_not_retried(
     started = time.monotonic()
     with pytest.raises(UpstreamTimeout) as caught:
         seven.get_locker(small)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 0.3 + SLACK
     assert "too long" in caught.value.message
     assert attempts.statuses == [None]
 
@@ -149,7 +150,7 @@ def test_trickling_headers_are_cut_at_the_total_deadline(sandbox_config, attempt
                 SevenDigitalClient(config, observer=attempts).get_locker(AccessToken("k", "s"))
         finally:
             stop.set()
-        assert time.monotonic() - started < 1.0 + 0.4
+        assert time.monotonic() - started < 1.0 + SLACK
         assert attempts.statuses == [None]
 
 
@@ -159,7 +160,7 @@ def test_a_retry_never_starts_after_the_deadline(faults, make_client, small, att
     started = time.monotonic()
     with pytest.raises(ServerError):  # the 500 at 0.4 s leaves no time for another attempt
         seven.get_locker(small)
-    assert time.monotonic() - started < 0.45 + 0.3
+    assert time.monotonic() - started < 0.45 + SLACK
     assert attempts.statuses == [500]
 
 
@@ -233,4 +234,4 @@ def test_a_token_request_is_bounded_too(faults, make_client, attempts):
         make_client(connect_timeout=0.3, read_timeout=0.6, retries=2).get_request_token(
             "http://x/cb"
         )
-    assert time.monotonic() - started < 0.9 + 0.4
+    assert time.monotonic() - started < 0.9 + SLACK
