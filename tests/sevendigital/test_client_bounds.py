@@ -4,6 +4,7 @@ where the sandbox can't misbehave that way)."""
 
 from __future__ import annotations
 
+import gzip
 import socket
 import threading
 import time
@@ -205,6 +206,39 @@ def test_a_huge_parseable_answer_is_refused(faults, make_client, small, attempts
         make_client(max_body_bytes=1_000_000, retries=2).get_locker(small)
     assert "larger than" in caught.value.message
     assert attempts.statuses == [None]
+
+
+def test_a_compressed_bomb_is_refused_by_its_decoded_size(sandbox_config, attempts):
+    bomb = gzip.compress(b" " * 5_000_000)  # about 5 kB on the wire
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (stdlib's name)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(bomb)))
+            self.end_headers()
+            self.wfile.write(bomb)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
+    try:
+        config = replace(
+            sandbox_config,
+            api_url=f"http://127.0.0.1:{server.server_address[1]}/1.2",
+            max_body_bytes=1_000_000,
+        )
+        with pytest.raises(MalformedResponse) as caught:
+            SevenDigitalClient(config, observer=attempts).get_locker(AccessToken("k", "s"))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "larger than" in caught.value.message
 
 
 def test_a_normal_answer_fits_the_default_cap(sandbox, make_client):
