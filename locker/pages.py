@@ -282,10 +282,7 @@ def release_cards(
     the release and the card's `extras` context)."""
     context_key = f"{translation.get_language()}:{timezone.get_current_timezone_name()}"
     extras = extras or [{} for _ in releases]
-    keys = [
-        _card_key(release, f"{context_key}:{extra!r}")
-        for release, extra in zip(releases, extras, strict=True)
-    ]
+    keys = [_card_key(release, context_key, extra) for release, extra in zip(releases, extras, strict=True)]
     found = _cache_get_many(keys)
     missing = [
         (key, release, extra)
@@ -313,8 +310,10 @@ def _render_cards(request: HttpRequest, releases: list[tuple[ReleaseView, dict]]
     return out
 
 
-def _card_key(release: ReleaseView, context_key: str) -> str:
-    digest = hashlib.blake2b(f"{context_key}:{release!r}".encode(), digest_size=16).hexdigest()
+def _card_key(release: ReleaseView, context_key: str, extra: dict | None = None) -> str:
+    digest = hashlib.blake2b(
+        f"{context_key}:{release!r}:{extra or {}!r}".encode(), digest_size=16
+    ).hexdigest()
     return f"locker:{VERSION}:card:{digest}"
 
 

@@ -101,9 +101,10 @@ def test_cached_index_pages_and_cards_hold_no_csrf_token(indexed_client, custome
     link, state = pages.link_and_state(customer)
     query = LockerQuery(page_size=50)
     body = cache.get(pages._body_key(link, query, False), version=state.generation)
+    found = pages.get_locker(link, query, state)
     cards = [
-        cache.get(pages._card_key(release, f"{translation.get_language()}:UTC"))
-        for release in pages.get_locker(link, query, state).view.releases
+        cache.get(pages._card_key(release, f"{translation.get_language()}:UTC", extra))
+        for release, extra in zip(found.view.releases, pages.card_extras(found), strict=True)
     ]
     assert body and len(cards) == 50 and all(cards)
     for chunk in [*body, *(c.encode() for c in cards)]:
