@@ -24,7 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from locker import locker_cache
 from locker.downloads import find_track, last_downloads, track_view
-from locker.library import filters, sync
+from locker.library import filters, search, sync
 from locker.library.models import SyncState
 from locker.library.read import read_narrowed
 from locker.loader import RELINK_MESSAGE, LockerResult, load_locker
@@ -108,7 +108,7 @@ def get_locker(link: SevenDigitalLink, query: LockerQuery, state: SyncState | No
     _maybe_refresh(link, state)
     narrowed = None
     if state is not None and state.indexed:
-        result, narrowed = _index_result(link, query)
+        result, narrowed = _index_result(link, query, state.generation)
         indexed = True
     else:
         result = load_locker(link, query)
@@ -124,8 +124,15 @@ def get_locker_or_last(link: SevenDigitalLink, query: LockerQuery) -> Locker:
     return get_locker(link, found.last_page) if found.last_page else found
 
 
-def _index_result(link: SevenDigitalLink, query: LockerQuery) -> tuple[LockerResult, filters.Narrowed]:
-    page, narrowed = read_narrowed(link.user_id, query)
+def _index_result(
+    link: SevenDigitalLink, query: LockerQuery, generation: int
+) -> tuple[LockerResult, filters.Narrowed]:
+    def find(user_id: int, terms: search.Terms) -> search.Matches:
+        # One search's matches serve all its pages and sorts, until the index changes.
+        key = f"locker:{VERSION}:matches:{user_id}:{_digest(repr(terms.words))}"
+        return _cached(key, generation, lambda: search.find(user_id, terms))
+
+    page, narrowed = read_narrowed(link.user_id, query, find)
     if link.needs_relink:
         return LockerResult(page, stale=True, error=RELINK_MESSAGE, relink=True), narrowed
     if breaker.paused():  # the download view could not re-check with 7digital now
@@ -251,11 +258,32 @@ def search_context(found: Locker) -> dict:
     """The search form's context (index pages only: live pages have no search)."""
     if found.narrowed is None:
         return {"search_enabled": False}
-    return {
-        "search_enabled": True,
-        "facets": filters.facets(found.link.user_id, found.query, matches=found.narrowed.matches),
-        "terms": found.narrowed.terms,
-    }
+    return {"search_enabled": True, "facets": facets(found), "terms": found.narrowed.terms}
+
+
+def facets(found: Locker) -> filters.Facets:
+    """The filter counts, computed once per search and filters (any page, sort or page size)
+    until the index changes."""
+    user_id, query = found.link.user_id, found.query
+    state = sync.state(user_id)
+    narrowing = repr(sorted((k, v) for k, v in query.filter_params().items() if v))
+    key = f"locker:{VERSION}:facets:{user_id}:{_digest(narrowing)}:{translation.get_language()}"
+    compute = lambda: filters.facets(user_id, query, matches=found.narrowed.matches)  # noqa: E731
+    return _cached(key, state.generation, compute) if state else compute()
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _cached(key: str, version: int, compute):
+    """Computed once per index generation; at most 10 minutes, as a pre-order's release changes
+    what counts as "pre-order" without a new generation."""
+    value = _cache_get(key, version)
+    if value is None:
+        value = compute()
+        _cache_set(key, value, 600, version)
+    return value
 
 
 def card_extras(found: Locker) -> list[dict] | None:
