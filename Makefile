@@ -85,6 +85,7 @@ bench-tools:
 bench: install-dev bench-tools
 	$(PY) bench/parse_bench.py
 	$(PY) -m bench.run
+	$(PY) -m bench.index_bench
 
 # The production stack locally: the sandbox + gunicorn with DEBUG off (deploy/serve-local.sh).
 serve-prod: install

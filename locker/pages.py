@@ -25,7 +25,7 @@ from django.utils.safestring import mark_safe
 
 from locker import locker_cache
 from locker.downloads import find_track, last_downloads, track_view
-from locker.library import filters, sync
+from locker.library import filters, search, sync
 from locker.library.models import SyncState
 from locker.library.read import read_narrowed
 from locker.loader import RELINK_MESSAGE, LockerResult, load_locker
@@ -45,7 +45,6 @@ CARDS_MARK = "<!--locker-cards-->"  # where the release cards' cached bytes are 
 VERSION = "i1"  # bumped when cached HTML changes shape, so rolling deploys never mix them
 PAGE_SECONDS = 3600
 CARD_SECONDS = 24 * 3600
-FACETS_SECONDS = 300
 PAUSED_MESSAGE = "7digital isn't answering right now."
 BODY_TEMPLATE = "locker/locker.html#body"
 
@@ -118,7 +117,7 @@ def get_locker(link: SevenDigitalLink, query: LockerQuery, state: SyncState | No
     _maybe_refresh(link, state)
     narrowed = None
     if state is not None and state.indexed:
-        result, narrowed = _index_result(link, query)
+        result, narrowed = _index_result(link, query, state.generation)
         indexed = True
     else:
         result = load_locker(link, query)
@@ -135,8 +134,15 @@ def get_locker_or_last(link: SevenDigitalLink, query: LockerQuery) -> Locker:
     return get_locker(link, found.last_page) if found.last_page else found
 
 
-def _index_result(link: SevenDigitalLink, query: LockerQuery) -> tuple[LockerResult, filters.Narrowed]:
-    page, narrowed = read_narrowed(link.user_id, query)
+def _index_result(
+    link: SevenDigitalLink, query: LockerQuery, generation: int
+) -> tuple[LockerResult, filters.Narrowed]:
+    def find(user_id: int, terms: search.Terms) -> search.Matches:
+        # One search's matches serve all its pages and sorts, until the index changes.
+        key = f"locker:{VERSION}:matches:{user_id}:{_digest(repr(terms.words))}"
+        return _cached(key, generation, lambda: search.find(user_id, terms))
+
+    page, narrowed = read_narrowed(link.user_id, query, find)
     if link.needs_relink:
         return LockerResult(page, stale=True, error=RELINK_MESSAGE, relink=True), narrowed
     if breaker.paused():  # the download view could not re-check with 7digital now
@@ -269,24 +275,31 @@ def search_context(found: Locker) -> dict:
     """The search form's context (index pages only: live pages have no search)."""
     if found.narrowed is None:
         return {"search_enabled": False}
-    return {
-        "search_enabled": True,
-        "facets": _facets(found),
-        "terms": found.narrowed.terms,
-    }
+    return {"search_enabled": True, "facets": facets(found), "terms": found.narrowed.terms}
 
 
-def _facets(found: Locker) -> filters.Facets:
-    """The filter counts: the same for every page and sort of one search, so they are cached per
-    search and filters for the index generation (a pre-order coming out changes them: 5 minutes)."""
-    filters_key = hashlib.blake2b(repr(sorted(found.query.filter_params().items())).encode(), digest_size=16)
-    key = f"locker:{VERSION}:facets:{found.link.user_id}:{filters_key.hexdigest()}"
-    generation = found.generation
-    facets = _cache_get(key, generation)
-    if facets is None:
-        facets = filters.facets(found.link.user_id, found.query, matches=found.narrowed.matches)
-        _cache_set(key, facets, FACETS_SECONDS, generation)
-    return facets
+def facets(found: Locker) -> filters.Facets:
+    """The filter counts, computed once per search and filters (any page, sort or page size)
+    until the index changes."""
+    user_id, query = found.link.user_id, found.query
+    narrowing = repr(sorted((k, v) for k, v in query.filter_params().items() if v))
+    key = f"locker:{VERSION}:facets:{user_id}:{_digest(narrowing)}:{translation.get_language()}"
+    compute = lambda: filters.facets(user_id, query, matches=found.narrowed.matches)  # noqa: E731
+    return _cached(key, found.generation, compute)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _cached(key: str, version: int, compute):
+    """Computed once per index generation; at most 10 minutes, as a pre-order's release changes
+    what counts as "pre-order" without a new generation."""
+    value = _cache_get(key, version)
+    if value is None:
+        value = compute()
+        _cache_set(key, value, 600, version)
+    return value
 
 
 def card_extras(found: Locker) -> list[dict] | None:
@@ -329,10 +342,7 @@ def release_cards(
 
 def card_keys(releases: tuple[ReleaseView, ...], extras: list[dict]) -> list[str]:
     context_key = f"{translation.get_language()}:{timezone.get_current_timezone_name()}"
-    return [
-        _card_key(release, f"{context_key}:{extra!r}")
-        for release, extra in zip(releases, extras, strict=True)
-    ]
+    return [_card_key(release, context_key, extra) for release, extra in zip(releases, extras, strict=True)]
 
 
 def _render_cards(request: HttpRequest, releases: list[tuple[ReleaseView, dict]]) -> list[str]:
@@ -348,8 +358,10 @@ def _render_cards(request: HttpRequest, releases: list[tuple[ReleaseView, dict]]
     return out
 
 
-def _card_key(release: ReleaseView, context_key: str) -> str:
-    digest = hashlib.blake2b(f"{context_key}:{release!r}".encode(), digest_size=16).hexdigest()
+def _card_key(release: ReleaseView, context_key: str, extra: dict | None = None) -> str:
+    digest = hashlib.blake2b(
+        f"{context_key}:{release!r}:{extra or {}!r}".encode(), digest_size=16
+    ).hexdigest()
     return f"locker:{VERSION}:card:{digest}"
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
@@ -87,10 +88,11 @@ def customer_releases(user_id: int) -> QuerySet:
     return IndexedRelease.objects.filter(user_id=user_id)
 
 
-def narrow(user_id: int, query: LockerQuery, now: datetime | None = None) -> Narrowed:
-    """The customer's releases passing the query's search and every filter."""
+def narrow(user_id: int, query: LockerQuery, now: datetime | None = None, find=search.find) -> Narrowed:
+    """The customer's releases passing the query's search and every filter (`find` runs the
+    search: the page module passes a cached one)."""
     terms = search.Terms.parse(query.q)
-    matches = search.find(user_id, terms) if terms else None
+    matches = find(user_id, terms) if terms else None
     releases = _filtered(user_id, query, matches, now or timezone.now())
     return Narrowed(releases, terms, matches)
 
@@ -214,7 +216,10 @@ def facets(user_id: int, query: LockerQuery, now: datetime | None = None, matche
 
 
 def _format_counts(releases: QuerySet) -> list[tuple[int, str, int]]:
-    sql, params = releases.values("pk").query.sql_with_params()
+    try:
+        sql, params = releases.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # e.g. a search that found nothing
+        return []
     table = IndexedTrack._meta.db_table
     if connection.vendor == "postgresql":
         statement = (

@@ -64,9 +64,9 @@ def read_page(user_id: int, query: LockerQuery) -> LockerPage:
     return read_narrowed(user_id, query)[0]
 
 
-def read_narrowed(user_id: int, query: LockerQuery) -> tuple[LockerPage, filters.Narrowed]:
+def read_narrowed(user_id: int, query: LockerQuery, find=None) -> tuple[LockerPage, filters.Narrowed]:
     """The page of the releases passing the query's search and filters, and what it matched."""
-    narrowed = filters.narrow(user_id, query)
+    narrowed = filters.narrow(user_id, query, find=find) if find else filters.narrow(user_id, query)
     releases = narrowed.releases
     total = releases.count()
     start = (query.page - 1) * query.page_size

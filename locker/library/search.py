@@ -224,3 +224,29 @@ def _tsvector(text: str) -> str:
 def forget(user_id: int) -> None:
     """Delete the customer's search rows (the index itself is gone: unlink)."""
     reindex(user_id)
+
+
+def find_customers(text: str) -> set[int]:
+    """Ids of the customers whose index holds a release or track matching every word of `text`
+    (title, version, artist, label), or a track with that ISRC: support's "who bought this?"."""
+    from locker.library.models import IndexedTrack as Track
+
+    found = set(Track.objects.filter(isrc__iexact=text.strip()).values_list("user_id", flat=True).distinct())
+    terms = Terms.parse(text)
+    if not terms:
+        return found
+    words = " AND ".join(f'"{" ".join(word)}"*' for word in terms.words)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f"SELECT DISTINCT owner FROM {TABLE} WHERE {TABLE} MATCH %s",  # noqa: S608
+                [f"{{release_text track_text}} : ({words})"],
+            )
+            found |= {int(owner[1:]) for (owner,) in cursor.fetchall()}
+        else:
+            cursor.execute(
+                f"SELECT DISTINCT user_id FROM {TABLE} WHERE document @@ %s::tsquery",  # noqa: S608
+                [terms.tsquery()],
+            )
+            found |= {user_id for (user_id,) in cursor.fetchall()}
+    return found

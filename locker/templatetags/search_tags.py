@@ -17,12 +17,12 @@ _WORD = re.compile(r"[^\W_]+")
 _CJK_CHAR = re.compile("[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 
 
-@register.filter
-def highlight(text: str, terms: Terms | None) -> SafeString:
+@register.simple_tag
+def highlight(text: str, terms: Terms | None = None) -> SafeString:
     """`text` escaped, with each word a search token starts (and each searched CJK character)
     wrapped in <mark>. Every piece of text is escaped on its own: marks never come from input."""
     text = str(text or "")
-    wanted = set(terms.flat) if terms else set()
+    wanted = set(terms.flat) if isinstance(terms, Terms) else set()
     if not wanted:
         return escape(text)
     out, last = [], 0
@@ -64,11 +64,11 @@ class SplitTracks:
     rest: tuple  # the others (one click away)
 
 
-@register.filter
-def split_matches(release, matched) -> SplitTracks | None:
+@register.simple_tag
+def split_matches(release, matched=None) -> SplitTracks | None:
     """A release found through some of its tracks (`matched`: their ids): those first, the rest
     after; None when the whole release matched or nothing was searched."""
-    if not matched:
+    if not matched or isinstance(matched, str):  # a missing variable renders as ""
         return None
     wanted = set(matched)
     tracks = release.tracks
