@@ -144,6 +144,7 @@ def run_backend(label: str, sandbox, workdir: Path, static: Path, args, **urls) 
             kinds.pop("typo (satelites)")
         result["queries"] = {}
         for name, params in kinds.items():
+            log(f"{label}:    {name}")
             urls_ = [  # distinct first pages: every sort at 10, 20 and 50 releases a page
                 f"/locker/?{urlencode({**params, 'sort': sort, 'pageSize': size})}"
                 for size in (10, 20, 50)

@@ -88,10 +88,11 @@ def customer_releases(user_id: int) -> QuerySet:
     return IndexedRelease.objects.filter(user_id=user_id)
 
 
-def narrow(user_id: int, query: LockerQuery, now: datetime | None = None) -> Narrowed:
-    """The customer's releases passing the query's search and every filter."""
+def narrow(user_id: int, query: LockerQuery, now: datetime | None = None, find=search.find) -> Narrowed:
+    """The customer's releases passing the query's search and every filter (`find` runs the
+    search: the page module passes a cached one)."""
     terms = search.Terms.parse(query.q)
-    matches = search.find(user_id, terms) if terms else None
+    matches = find(user_id, terms) if terms else None
     releases = _filtered(user_id, query, matches, now or timezone.now())
     return Narrowed(releases, terms, matches)
 
