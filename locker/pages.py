@@ -308,9 +308,8 @@ def release_cards(
 ) -> list[SafeString]:
     """Each release's `<article>`, rendered once per content (the key is what the card shows:
     the release and the card's `extras` context)."""
-    context_key = f"{translation.get_language()}:{timezone.get_current_timezone_name()}"
-    extras = extras or [{} for _ in releases]
-    keys = [_card_key(release, context_key, extra) for release, extra in zip(releases, extras, strict=True)]
+    extras = extras or [{"terms": (), "matched": None} for _ in releases]
+    keys = card_keys(releases, extras)
     found = _cache_get_many(keys)
     missing = [
         (key, release, extra)
@@ -323,6 +322,11 @@ def release_cards(
         _cache_set_many(fresh, CARD_SECONDS)
         found |= fresh
     return [mark_safe(found[key]) for key in keys]  # noqa: S308 (our own rendered, escaped HTML)
+
+
+def card_keys(releases: tuple[ReleaseView, ...], extras: list[dict]) -> list[str]:
+    context_key = f"{translation.get_language()}:{timezone.get_current_timezone_name()}"
+    return [_card_key(release, context_key, extra) for release, extra in zip(releases, extras, strict=True)]
 
 
 def _render_cards(request: HttpRequest, releases: list[tuple[ReleaseView, dict]]) -> list[str]:

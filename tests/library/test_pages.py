@@ -9,7 +9,7 @@ from http import HTTPStatus
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from locker import pages
 from locker.library import sync
@@ -102,10 +102,7 @@ def test_cached_index_pages_and_cards_hold_no_csrf_token(indexed_client, custome
     query = LockerQuery(page_size=50)
     body = cache.get(pages._body_key(link, query, False), version=state.generation)
     found = pages.get_locker(link, query, state)
-    cards = [
-        cache.get(pages._card_key(release, f"{translation.get_language()}:UTC", extra))
-        for release, extra in zip(found.view.releases, pages.card_extras(found), strict=True)
-    ]
+    cards = [cache.get(key) for key in pages.card_keys(found.view.releases, pages.card_extras(found))]
     assert body and len(cards) == 50 and all(cards)
     for chunk in [*body, *(c.encode() for c in cards)]:
         assert not re.search(rb'name="csrfmiddlewaretoken" value="\w', chunk)
