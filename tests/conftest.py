@@ -14,6 +14,15 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def steady_rate_limit_clock(monkeypatch):
+    """Rate-limit windows don't roll over mid-test (a loop straddling a minute boundary once
+    reset its count): the throttle's clock stands still unless a test moves it."""
+    from locker import throttle
+
+    monkeypatch.setattr(throttle, "clock", lambda: 1_800_000_000.0)
+
+
 @pytest.fixture(scope="session")
 def sandbox():
     from sandbox.testing import SandboxServer
