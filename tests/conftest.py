@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-PASSWORD = "correct-horse-battery-9"
+from tests.helpers import PASSWORD, link_to_sandbox, point_settings_at
 
 
 @pytest.fixture(autouse=True)
@@ -44,29 +44,6 @@ def sandbox_config(sandbox):
     )
 
 
-def point_settings_at(settings, sandbox) -> None:
-    from sandbox.testing import DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET
-
-    settings.SEVENDIGITAL_CONSUMER_KEY = DEMO_CONSUMER_KEY
-    settings.SEVENDIGITAL_CONSUMER_SECRET = DEMO_CONSUMER_SECRET
-    settings.SEVENDIGITAL_API_URL = sandbox.api_url
-    settings.SEVENDIGITAL_ACCOUNT_URL = sandbox.url
-    settings.SEVENDIGITAL_STREAM_URL = sandbox.url
-    settings.SEVENDIGITAL_MEDIA_HOSTS = [sandbox.host]
-    settings.SEVENDIGITAL_RETRIES = 0
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "sevendigital": {
-            "APPS": [{"client_id": DEMO_CONSUMER_KEY, "secret": DEMO_CONSUMER_SECRET, "key": ""}]
-        }
-    }
-    csp = dict(settings.SECURE_CSP)
-    csp["img-src"] = [*csp["img-src"], sandbox.url]
-    csp["media-src"] = [*csp["media-src"], sandbox.url]
-    csp["form-action"] = [*csp["form-action"], sandbox.url]
-    csp["frame-src"] = [*csp.get("frame-src", []), sandbox.url]
-    settings.SECURE_CSP = csp
-
-
 @pytest.fixture
 def sandboxed(settings, sandbox):
     """Django talks to a freshly reset sandbox; caches start empty."""
@@ -95,13 +72,6 @@ def customer_factory(db, django_user_model):
 @pytest.fixture
 def customer(customer_factory):
     return customer_factory()
-
-
-def link_to_sandbox(user, sandbox, account_email: str):
-    from locker.linking import link_with_token
-    from locker.sevendigital.types import AccessToken
-
-    return link_with_token(user, AccessToken(*sandbox.token_for(account_email)))
 
 
 @pytest.fixture

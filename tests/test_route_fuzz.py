@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from locker.models import SevenDigitalLink
 from locker.widget import auth
-from tests.conftest import link_to_sandbox
+from tests.helpers import link_to_sandbox
 
 EXAMPLES = int(os.environ.get("ROUTE_FUZZ_EXAMPLES", "250"))  # more for a longer hunt
 _PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")

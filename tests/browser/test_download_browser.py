@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in, wait_until
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 EMAIL = "small@sandbox.test"
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from locker.support.models import AuditEntry
 from tests.browser.conftest import axe_violations, screenshot, sign_in
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tests.support.conftest import make_support_user
 
 

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_ARGS, screenshot, sign_in
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tests.widget.conftest import make_partner
 
 EMAIL = "small@sandbox.test"

@@ -11,7 +11,7 @@ from django.test import Client
 from locker.library import sync
 from locker.library.models import HiddenRelease, IndexedRelease
 from sandbox.demo import demo_catalogue
-from tests.conftest import link_to_sandbox
+from tests.helpers import link_to_sandbox
 
 from .test_search import HOSTILE
 

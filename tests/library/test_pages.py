@@ -17,7 +17,7 @@ from locker.library.articles import sort_key
 from locker.library.models import IndexedRelease, IndexedTrack, SyncState
 from locker.pages import CSRF_MARK
 from locker.query import LockerQuery
-from tests.conftest import link_to_sandbox
+from tests.helpers import link_to_sandbox
 from tests.library.test_sync import locker_calls
 
 SORTS = [

@@ -13,7 +13,7 @@ from locker.library.models import IndexedRelease, IndexedTrack, SyncState
 from locker.models import SevenDigitalLink
 from locker.sevendigital import client as sevendigital
 from locker.sevendigital.types import AccessToken
-from tests.conftest import link_to_sandbox
+from tests.helpers import link_to_sandbox
 
 DEMO = "demo@sandbox.test"
 

@@ -7,7 +7,7 @@ from http import HTTPStatus
 
 from pytest_django.asserts import assertContains, assertNotContains
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def test_a_visitor_signs_up_confirms_their_address_and_lands_on_the_locker(client, db, mailoutbox):

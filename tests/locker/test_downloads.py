@@ -11,7 +11,7 @@ from django.test import Client
 
 from locker import throttle
 from locker.models import DownloadEvent
-from tests.conftest import link_to_sandbox
+from tests.helpers import link_to_sandbox
 
 EMAIL = "small@sandbox.test"
 

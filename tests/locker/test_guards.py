@@ -9,7 +9,7 @@ from http import HTTPStatus
 import pytest
 
 from locker.models import SevenDigitalLink
-from tests.conftest import link_to_sandbox
+from tests.helpers import link_to_sandbox
 from tests.locker.test_downloads import small_locker
 
 

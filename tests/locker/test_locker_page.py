@@ -14,7 +14,7 @@ from locker import locker_cache
 from locker.models import SevenDigitalLink
 from locker.pages import CSRF_MARK
 from locker.query import LockerQuery
-from tests.conftest import link_to_sandbox
+from tests.helpers import link_to_sandbox
 
 
 def upstream_calls(sandbox) -> int:

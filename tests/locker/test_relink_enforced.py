@@ -134,7 +134,7 @@ def test_the_first_reason_is_kept(marked):
 
 
 def test_linking_again_resumes_downloads(customer_client, marked, sandboxed, row, linked_customer):
-    from tests.conftest import link_to_sandbox
+    from tests.helpers import link_to_sandbox
 
     link_to_sandbox(linked_customer, sandboxed, EMAIL)
     response = customer_client.post("/locker/download/", _data(row))

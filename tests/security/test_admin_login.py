@@ -6,7 +6,7 @@ from http import HTTPStatus
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture

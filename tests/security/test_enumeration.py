@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core.management import call_command
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tests.test_settings import ROOT, start
 
 OTHER_PASSWORD = "another-horse-battery-7"

@@ -16,7 +16,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tests.test_settings import ROOT, start
 
 NOT_SENT = "We could not send the email just now"

@@ -10,7 +10,7 @@ from http import HTTPStatus
 import pytest
 from allauth.core.internal import ratelimit
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 ATTACKER, CUSTOMER = "203.0.113.5", "198.51.100.9"
 RESET_LINK = '<a href="/accounts/password/reset/">'

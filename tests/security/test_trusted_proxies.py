@@ -11,7 +11,7 @@ from http import HTTPStatus
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tests.test_settings import ROOT
 
 PROXY = "127.0.0.1"  # the one nginx in front of us: every request's REMOTE_ADDR

@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 support_group_migration = importlib.import_module("locker.support.migrations.0002_support_group")
 

@@ -14,7 +14,7 @@ from locker.models import DownloadEvent
 from locker.query import LockerQuery
 from locker.support.models import SeenPurchase
 from locker.support.purchases import record_purchases
-from tests.conftest import link_to_sandbox
+from tests.helpers import link_to_sandbox
 from tests.support.conftest import customer_rows, locker_url, staff_rows
 
 SMALL = "small@sandbox.test"

@@ -11,7 +11,7 @@ from django.test import Client
 
 from locker.models import DownloadEvent, SevenDigitalLink
 from locker.support.models import SeenPurchase
-from tests.conftest import link_to_sandbox
+from tests.helpers import link_to_sandbox
 
 LISTS = ["/admin/auth/user/", "/admin/locker/sevendigitallink/"]
 

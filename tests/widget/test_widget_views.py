@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from locker.models import DownloadEvent
 from locker.widget.models import WidgetSession
-from tests.conftest import link_to_sandbox
+from tests.helpers import link_to_sandbox
 from tests.widget.conftest import csp_directives, widget_config
 
 EMAIL = "small@sandbox.test"
