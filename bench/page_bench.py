@@ -8,6 +8,7 @@ Syncs the sandbox's big account (2,000 releases) into the index, then times, by 
 Server-Timing: the trivial login-required view; a 50-release page nobody has rendered yet (a
 fresh sort/page combination: every card rendered); a page whose cards were rendered before under
 another sort (only the page around them is new); and the same page warm.
+PAGE_BENCH_PROFILE="/locker/?..." prints a cProfile of that one request instead.
 """
 
 from __future__ import annotations
@@ -73,54 +74,6 @@ def main() -> None:
         trivial = [app_ms(client.get("/bench/trivial/")) for _ in range(200)]
         base = statistics.median(trivial)
         client.get("/locker/?pageSize=50&page=40")  # templates compiled
-        if os.environ.get("PAGE_BENCH_PARTS"):
-            import timeit
-
-            from django.test import RequestFactory
-
-            from locker import pages
-            from locker.query import LockerQuery
-            from locker.upstream_breaker import breaker
-
-            client.get("/locker/?pageSize=50")
-            request = RequestFactory().get("/locker/?pageSize=50")
-            request.user = user
-            request.htmx = False
-            query = LockerQuery(page_size=50)
-            link, state = pages.link_and_state(user)
-            body = pages.locker_body(request, query)
-            from locker.library.models import SyncState
-            from locker.models import SevenDigitalLink
-
-            parts = {
-                "link_and_state": lambda: pages.link_and_state(user),
-                "two queries": lambda: (
-                    list(SevenDigitalLink.objects.filter(user_id=user.pk)[:1]),
-                    list(SyncState.objects.filter(user_id=user.pk)[:1]),
-                ),
-                "link only": lambda: list(SevenDigitalLink.objects.filter(user_id=user.pk)[:1]),
-                "breaker.paused": breaker.paused,
-                "body cache get": lambda: pages._cache_get(
-                    pages._body_key(link, query, False), state.generation
-                ),
-                "locker_body": lambda: pages.locker_body(request, query),
-                "page_with_body": lambda: pages.page_with_body(request, "locker/locker.html", body, {}),
-                "full view": lambda: client.get("/locker/?pageSize=50"),
-                "trivial view": lambda: client.get("/bench/trivial/"),
-            }
-            for name, call in parts.items():
-                print(f"{name:16} {min(timeit.repeat(call, number=20, repeat=5)) / 20 * 1000:6.2f} ms")
-            return
-        if os.environ.get("PAGE_BENCH_TRACE"):
-            import time
-
-            for page in range(5, 12):
-                started = time.perf_counter()
-                reply = client.get(f"/locker/?pageSize=50&page={page}&sort=releaseTitle+asc")
-                print(
-                    page, app_ms(reply), round((time.perf_counter() - started) * 1000, 1), len(reply.content)
-                )
-            return
         if os.environ.get("PAGE_BENCH_PROFILE"):
             import cProfile
             import pstats
@@ -134,15 +87,12 @@ def main() -> None:
             stats.sort_stats("tottime").print_stats(40)
             return
         cold, reused, warm = [], [], []
-        sorts = ["artistName+asc", "artistName+desc", "releaseTitle+asc", "releaseTitle+desc"]
         for page in range(1, 11):
             fresh = client.get(f"/locker/?pageSize=50&page={page}&sort=purchaseDate+asc")
             assert fresh.status_code == 200 and fresh.content.count(b"<article") == 50
             cold.append(app_ms(fresh))
             for _ in range(5):
                 warm.append(app_ms(client.get(f"/locker/?pageSize=50&page={page}&sort=purchaseDate+asc")))
-        for sort in sorts:  # every card of these pages rendered under purchaseDate asc already? not all
-            client.get(f"/locker/?pageSize=50&page=1&sort={sort}")
         for page in range(1, 11):  # the same releases, newest first: cards rendered above
             reused.append(app_ms(client.get(f"/locker/?pageSize=50&page={41 - page}&sort=purchaseDate+desc")))
         print(
