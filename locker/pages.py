@@ -3,9 +3,11 @@
 Once a customer's first sync is committed, pages come from the locker index (locker/library) and
 make no call to 7digital; until then they are fetched live (locker/loader.py). Either way the same
 presenters compute each track's state. This module alone owns the page caches: the customer
-page's rendered body (Django cache `version=` the index generation, which every committed sync
-and every download bumps) and each release card's HTML, keyed by what the card shows, so a new
-page, sort or search only renders the cards nobody has rendered before.
+page's rendered body (Django cache `version=` the index generation, which every committed sync,
+download and hide bumps), a fast copy of it found in one round trip under locker_cache's
+per-customer generation (bumped with it), a search's matches and filter counts, and each release
+card's HTML, keyed by what the card shows, so a new page, sort or search only renders the cards
+nobody has rendered before.
 """
 
 from __future__ import annotations
@@ -113,7 +115,8 @@ def link_and_state(user) -> tuple[SevenDigitalLink | None, SyncState | None]:
 
 
 def get_locker(link: SevenDigitalLink, query: LockerQuery, state: SyncState | None = ...) -> Locker:
-    """The page `query` asks for: from the index once synced, else live from 7digital."""
+    """The page `query` asks for: from the index once synced, else live from 7digital.
+    `state` is the customer's SyncState when the caller has it (None: none yet)."""
     if state is ...:
         state = sync.state(link.user_id)
     _maybe_refresh(link, state)

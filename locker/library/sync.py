@@ -205,7 +205,9 @@ def _commit(user_id: int, owner: str, link: SevenDigitalLink, started, items: li
         IndexedTrack.objects.bulk_create(tracks, batch_size=500)
         search.reindex(user_id)
         locker_cache.invalidate(user_id)  # the fast page lookups (pages.py); again once committed
-        transaction.on_commit(lambda: locker_cache.invalidate(user_id))  # the search rows commit with the index they describe
+        transaction.on_commit(
+            lambda: locker_cache.invalidate(user_id)
+        )  # the search rows commit with the index they describe
 
 
 def _rechecked_since(user_id: int, started) -> dict[tuple[int, int], dict]:
