@@ -8,7 +8,7 @@ import re
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import axe_violations, screenshot
 from tests.browser.test_locker_browser import sign_up_and_link
 
 EMAIL = "finder@example.com"
@@ -82,6 +82,9 @@ def test_search_filter_hide_undo_and_download_from_a_result(page, sandboxed):
 
 def test_hide_and_see_it_under_show_hidden(page, sandboxed):
     indexed(page, sandboxed)
+    page.goto("/locker/?q=lights")
+    assert axe_violations(page) == []  # the search form, a highlighted result, the disclosure
+    page.goto("/locker/")
     harbour = page.get_by_role("article").filter(has=page.get_by_role("heading", name="Harbour Lights"))
     harbour.get_by_role("button", name=re.compile("^Hide")).click()
     expect(page.get_by_role("status").filter(has_text="is hidden")).to_be_visible()
