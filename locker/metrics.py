@@ -146,7 +146,7 @@ def render_prometheus() -> str:
 
 
 def _bearer_ok(request: HttpRequest) -> bool:
-    expected = getattr(settings, "METRICS_TOKEN", "")
+    expected = settings.METRICS_TOKEN
     header = request.headers.get("Authorization", "")
     scheme, _, supplied = header.partition(" ")
     if not expected or scheme.lower() != "bearer" or not supplied.strip():
