@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import logging.config
 import re
@@ -26,6 +25,8 @@ import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
+
+from pythonjsonlogger import json as jsonlogger
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
@@ -161,39 +162,35 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-_STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
-    "message",
-    "asctime",
-    "request_id",
-    "taskName",
-}
+class JsonFormatter(jsonlogger.JsonFormatter):
+    """One JSON object per line (python-json-logger): ts, level, logger, msg, request_id, any
+    extras, exc, stack; every value redacted."""
 
+    def __init__(self) -> None:
+        super().__init__(
+            "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            rename_fields={
+                "asctime": "ts",
+                "levelname": "level",
+                "name": "logger",
+                "message": "msg",
+                "exc_info": "exc",
+                "stack_info": "stack",
+            },
+            json_default=str,
+            json_ensure_ascii=False,
+        )
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: ts, level, logger, msg, request_id, any extras, exc."""
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
 
     def format(self, record: logging.LogRecord) -> str:
-        try:
-            message = record.getMessage()
-        except Exception:
-            message = str(record.msg)
-        entry: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "msg": redact(message),
-            "request_id": getattr(record, "request_id", None) or request_id_var.get() or "-",
-        }
-        for key, value in record.__dict__.items():
-            if key not in _STANDARD_ATTRS and not key.startswith("_"):
-                entry[key] = _redact_value(value)
-        if record.exc_info and not record.exc_text:
-            record.exc_text = self.formatException(record.exc_info)
-        if record.exc_text:
-            entry["exc"] = redact(record.exc_text)
-        if record.stack_info:
-            entry["stack"] = redact(record.stack_info)
-        return json.dumps(entry, default=str, ensure_ascii=False)
+        if not getattr(record, "request_id", None):
+            record.request_id = request_id_var.get() or "-"
+        return super().format(record)
+
+    def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
+        return {key: _redact_value(value) for key, value in log_data.items()}
 
 
 class TextFormatter(logging.Formatter):
