@@ -68,7 +68,7 @@ INSTALLED_APPS = [
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
-    "lockersite.logging.RequestIdMiddleware",  # request id, Server-Timing, JSON access line
+    "locker.request_middleware.RequestIdMiddleware",  # request id, Server-Timing, JSON access line
     "lockersite.health.HealthCheckMiddleware",  # /healthz, /readyz before host checks and redirects
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",

@@ -66,7 +66,7 @@ def locker(request: HttpRequest) -> HttpResponse:
 
 
 def _scrub_token(request: HttpRequest) -> None:
-    """The access log (lockersite/logging.py) records the query string after the view has run:
+    """The access log (locker/request_middleware.py) records the query string after the view has run:
     keep the one-time token out of it."""
     params = request.GET.copy()
     for name in ("token", "preview"):

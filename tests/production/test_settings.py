@@ -65,7 +65,7 @@ def test_production_values(production_env):
     assert values["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert values["log"] == "json"
     assert values["referrer"] == "same-origin" and values["csp"]
-    assert values["mw"][0] == "lockersite.logging.RequestIdMiddleware"
+    assert values["mw"][0] == "locker.request_middleware.RequestIdMiddleware"
     assert (
         values["mw"].index("whitenoise.middleware.WhiteNoiseMiddleware")
         == values["mw"].index("django.middleware.security.SecurityMiddleware") + 2
