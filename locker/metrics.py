@@ -2,7 +2,7 @@
 
 - `locker_http_requests_total` and `locker_http_request_duration_seconds` (histogram), by route
   (the URL pattern, never the raw path), method and status: `observe_request`, called by
-  `lockersite.logging.RequestIdMiddleware` once per request;
+  `locker.request_middleware.RequestIdMiddleware` once per request;
 - `locker_upstream_requests_total` and `locker_upstream_request_duration_seconds`, by 7digital
   endpoint and status ("error": no HTTP answer): `observe_upstream`, the SevenDigitalClient
   observer (settings.SEVENDIGITAL_OBSERVER), once per HTTP attempt; it also adds to the current
@@ -146,7 +146,7 @@ def render_prometheus() -> str:
 
 
 def _bearer_ok(request: HttpRequest) -> bool:
-    expected = getattr(settings, "METRICS_TOKEN", "")
+    expected = settings.METRICS_TOKEN
     header = request.headers.get("Authorization", "")
     scheme, _, supplied = header.partition(" ")
     if not expected or scheme.lower() != "bearer" or not supplied.strip():

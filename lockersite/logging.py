@@ -1,9 +1,8 @@
 """Structured logs: one JSON object per line, a request id on every line, no credentials ever.
 
-- `RequestIdMiddleware` (first in MIDDLEWARE) takes a well-formed `X-Request-ID` from the proxy or
-  makes one, echoes it on the response, adds a `Server-Timing` header (app time, and time spent
-  waiting for 7digital) and logs one access line per request.
-- `RequestIdFilter` stamps `request_id` on every record logged while that request runs.
+- `request_id_var` holds the current request's id (set by locker.request_middleware, first in
+  MIDDLEWARE, which also writes the access line); `RequestIdFilter` stamps it on every record
+  logged while that request runs.
 - `redact()` strips credentials from text: OAuth material (`oauth_signature=..`, `oauth_token=..`,
   any query string carrying `oauth_` parameters, Authorization header values), allauth's
   password-reset and email-confirmation keys (path segments: the path itself is the credential),
@@ -17,22 +16,18 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import logging.config
 import re
-import time
-import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from pythonjsonlogger import json as jsonlogger
+
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
-access_logger = logging.getLogger("locker.access")
-
 REDACTED = "[redacted]"
-_REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")
 
 # A query string (after "?") that carries any oauth_ parameter: the whole query goes.
 _OAUTH_QUERY = re.compile(r"\?[^\s\"'<>]*?oauth_[^\s\"'<>]*", re.IGNORECASE)
@@ -161,39 +156,35 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-_STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
-    "message",
-    "asctime",
-    "request_id",
-    "taskName",
-}
+class JsonFormatter(jsonlogger.JsonFormatter):
+    """One JSON object per line (python-json-logger): ts, level, logger, msg, request_id, any
+    extras, exc, stack; every value redacted."""
 
+    def __init__(self) -> None:
+        super().__init__(
+            "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            rename_fields={
+                "asctime": "ts",
+                "levelname": "level",
+                "name": "logger",
+                "message": "msg",
+                "exc_info": "exc",
+                "stack_info": "stack",
+            },
+            json_default=str,
+            json_ensure_ascii=False,
+        )
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: ts, level, logger, msg, request_id, any extras, exc."""
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
 
     def format(self, record: logging.LogRecord) -> str:
-        try:
-            message = record.getMessage()
-        except Exception:
-            message = str(record.msg)
-        entry: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "msg": redact(message),
-            "request_id": getattr(record, "request_id", None) or request_id_var.get() or "-",
-        }
-        for key, value in record.__dict__.items():
-            if key not in _STANDARD_ATTRS and not key.startswith("_"):
-                entry[key] = _redact_value(value)
-        if record.exc_info and not record.exc_text:
-            record.exc_text = self.formatException(record.exc_info)
-        if record.exc_text:
-            entry["exc"] = redact(record.exc_text)
-        if record.stack_info:
-            entry["stack"] = redact(record.stack_info)
-        return json.dumps(entry, default=str, ensure_ascii=False)
+        if not getattr(record, "request_id", None):
+            record.request_id = request_id_var.get() or "-"
+        return super().format(record)
+
+    def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
+        return {key: _redact_value(value) for key, value in log_data.items()}
 
 
 class TextFormatter(logging.Formatter):
@@ -206,78 +197,6 @@ class TextFormatter(logging.Formatter):
         if not getattr(record, "request_id", None):
             record.request_id = request_id_var.get() or "-"
         return redact(super().format(record))
-
-
-def valid_request_id(value: str | None) -> str | None:
-    """The proxy's X-Request-ID if it is a sane token, else None (we never log raw header junk)."""
-    if value and _REQUEST_ID_OK.match(value):
-        return value
-    return None
-
-
-class RequestIdMiddleware:
-    """Outermost middleware: request id, Server-Timing and one access log line per request."""
-
-    def __init__(self, get_response) -> None:
-        from django.conf import settings
-
-        from locker import metrics
-
-        self.get_response = get_response
-        self.metrics = metrics
-        self.access_log = getattr(settings, "ACCESS_LOG", True)
-        self.server_timing = getattr(settings, "SERVER_TIMING", True)
-
-    def __call__(self, request):
-        request_id = valid_request_id(request.META.get("HTTP_X_REQUEST_ID")) or uuid.uuid4().hex
-        request.request_id = request_id
-        token = request_id_var.set(request_id)
-        upstream = self.metrics.begin_request()
-        started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            elapsed_ms = (time.perf_counter() - started) * 1000
-            response["X-Request-ID"] = request_id
-            if self.server_timing:
-                timing = f"app;dur={elapsed_ms:.2f}"
-                if upstream.calls:
-                    timing += (
-                        f', upstream;dur={upstream.seconds * 1000:.2f};desc="7digital x{upstream.calls}"'
-                    )
-                response["Server-Timing"] = timing
-            if self.access_log:
-                self._log(request, response, elapsed_ms, upstream)
-            self.metrics.observe_request(request, response.status_code, elapsed_ms / 1000)
-            return response
-        finally:
-            self.metrics.end_request(upstream)
-            request_id_var.reset(token)
-
-    def _log(self, request, response, elapsed_ms: float, upstream) -> None:
-        from lockersite.client_ip import client_ip  # settings.py imports this module: import late
-
-        user = getattr(request, "user", None)
-        status = response.status_code
-        level = logging.ERROR if status >= 500 else logging.INFO
-        path = redact(request.path)  # a reset or confirmation key is the path itself
-        access_logger.log(
-            level,
-            "%s %s %s",
-            request.method,
-            path,
-            status,
-            extra={
-                "method": request.method,
-                "path": path,
-                "query": redact(request.META.get("QUERY_STRING", "")),
-                "status": status,
-                "duration_ms": round(elapsed_ms, 2),
-                "upstream_calls": upstream.calls,
-                "upstream_ms": round(upstream.seconds * 1000, 2),
-                "user_id": user.pk if user is not None and getattr(user, "is_authenticated", False) else None,
-                "remote_addr": client_ip(request) or request.META.get("REMOTE_ADDR", ""),
-            },
-        )
 
 
 def logging_config(*, json_format: bool, level: str = "INFO", access_level: str = "INFO") -> dict:

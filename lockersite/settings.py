@@ -68,10 +68,10 @@ INSTALLED_APPS = [
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
-    "lockersite.logging.RequestIdMiddleware",  # request id, Server-Timing, JSON access line
+    "locker.request_middleware.RequestIdMiddleware",  # request id, Server-Timing, JSON access line
     "lockersite.health.HealthCheckMiddleware",  # /healthz, /readyz before host checks and redirects
     "django.middleware.security.SecurityMiddleware",
-    "lockersite.security.PermissionsPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -348,7 +348,7 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-# Browser features no page of ours uses (lockersite/security.py sends the header).
+# Browser features no page of ours uses (django-permissions-policy sends the header).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (

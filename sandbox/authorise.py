@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
+from .context import SandboxContext
 from .demo import ACCOUNTS
 from .store import Token
 from .web import Request, Response, html_response, redirect
-
-if TYPE_CHECKING:
-    from .app import SandboxApp
 
 TITLE = "7digital sandbox: authorise Locker"
 STYLE = """
@@ -83,27 +80,27 @@ def _finish(token: Token, callback: str | None, authorised: bool) -> Response:
     return _page(TITLE, f"<h1>Done</h1><p>You {outcome} Locker. You can close this window.</p>")
 
 
-def authorise(app: SandboxApp, req: Request, consumer_key: str) -> Response:
-    if app.store.consumer_secret(consumer_key) is None:
+def authorise(ctx: SandboxContext, req: Request, consumer_key: str) -> Response:
+    if ctx.store.consumer_secret(consumer_key) is None:
         return _problem(f"No application is registered with the key {consumer_key!r}.")
-    token = app.store.request_token(req.params.get("oauth_token", ""))
+    token = ctx.store.request_token(req.params.get("oauth_token", ""))
     if token is None or token.consumer_key != consumer_key:
         return _problem("This authorisation request is unknown or has expired. Please start again.")
     callback = req.params.get("oauth_callback") or token.callback
     if callback and urlsplit(callback).scheme.lower() not in ("http", "https"):
         return _problem("The application sent a callback address that is not http or https.")
     if req.method == "GET":
-        auto = app.auto_approve_account()
+        auto = ctx.auto_approve_account()
         if auto is None:
             return _form(req)
-        app.store.decide_request_token(token.token, auto.id, authorised=True)
+        ctx.store.decide_request_token(token.token, auto.id, authorised=True)
         return _finish(token, callback, authorised=True)
     if req.form.get("action") == "deny":
-        app.store.decide_request_token(token.token, None, authorised=False)
+        ctx.store.decide_request_token(token.token, None, authorised=False)
         return _finish(token, callback, authorised=False)
     email = req.form.get("email", "")
-    account = app.store.check_password(email, req.form.get("password", ""))
+    account = ctx.store.check_password(email, req.form.get("password", ""))
     if account is None:
         return _form(req, "That email and password do not match a sandbox account.", email)
-    app.store.decide_request_token(token.token, account.id, authorised=True)
+    ctx.store.decide_request_token(token.token, account.id, authorised=True)
     return _finish(token, callback, authorised=True)

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from typing import TYPE_CHECKING
 
 from . import faults
+from .context import SandboxContext
 from .web import Request, Response, json_response
-
-if TYPE_CHECKING:
-    from .app import SandboxApp
 
 PREFIX = "/_sandbox"
 
@@ -35,7 +32,7 @@ def _is_loopback(address: str) -> bool:
         return False
 
 
-def handle(app: SandboxApp, req: Request) -> Response:
+def handle(ctx: SandboxContext, req: Request) -> Response:
     if not _is_loopback(req.remote_addr):
         return json_response({"error": "the control endpoints answer loopback clients only"}, 403)
     route = (req.method, req.path.removeprefix(PREFIX).rstrip("/"))
@@ -44,61 +41,61 @@ def handle(app: SandboxApp, req: Request) -> Response:
         known = sorted(f"{m} {PREFIX}{p}" for m, p in ROUTES)
         return json_response({"error": f"unknown control endpoint; known: {known}"}, 404)
     try:
-        return handler(app, req)
+        return handler(ctx, req)
     except ValueError as error:  # also json.JSONDecodeError
         return json_response({"error": str(error)}, 400)
 
 
-def get_faults(app: SandboxApp, req: Request) -> Response:
-    return json_response(faults.current(app.store))
+def get_faults(ctx: SandboxContext, req: Request) -> Response:
+    return json_response(faults.current(ctx.store))
 
 
-def post_faults(app: SandboxApp, req: Request) -> Response:
-    return json_response(faults.update(app.store, _body(req)))
+def post_faults(ctx: SandboxContext, req: Request) -> Response:
+    return json_response(faults.update(ctx.store, _body(req)))
 
 
-def reset(app: SandboxApp, req: Request) -> Response:
-    app.store.reset()
+def reset(ctx: SandboxContext, req: Request) -> Response:
+    ctx.store.reset()
     return json_response({"reset": True})
 
 
-def revoke(app: SandboxApp, req: Request) -> Response:
+def revoke(ctx: SandboxContext, req: Request) -> Response:
     body = _body(req)
     if not isinstance(body.get("email") or body.get("token"), str):
         raise ValueError('send {"email": ...} or {"token": ...}')
-    return json_response({"revoked": app.store.revoke(body.get("email"), body.get("token"))})
+    return json_response({"revoked": ctx.store.revoke(body.get("email"), body.get("token"))})
 
 
-def remaining(app: SandboxApp, req: Request) -> Response:
-    account = app.store.account_by_email(req.params.get("email", ""))
+def remaining(ctx: SandboxContext, req: Request) -> Response:
+    account = ctx.store.account_by_email(req.params.get("email", ""))
     release_id, track_id = req.params.get("releaseId", ""), req.params.get("trackId", "")
     if not (release_id.isdigit() and track_id.isdigit()):
         raise ValueError("releaseId and trackId must be integers")
-    count = app.store.remaining(account.id, int(release_id), int(track_id)) if account else None
+    count = ctx.store.remaining(account.id, int(release_id), int(track_id)) if account else None
     if count is None:
         return json_response({"error": "that account does not own that track"}, 404)
     return json_response({"remaining": count})
 
 
-def log(app: SandboxApp, req: Request) -> Response:
-    return json_response(app.request_log.entries(req.params.get("path", "")))
+def log(ctx: SandboxContext, req: Request) -> Response:
+    return json_response(ctx.request_log.entries(req.params.get("path", "")))
 
 
-def clear_log(app: SandboxApp, req: Request) -> Response:
-    app.request_log.clear()
+def clear_log(ctx: SandboxContext, req: Request) -> Response:
+    ctx.request_log.clear()
     return json_response({"cleared": True})
 
 
-def accounts(app: SandboxApp, req: Request) -> Response:
+def accounts(ctx: SandboxContext, req: Request) -> Response:
     listing = []
-    for account in app.store.accounts():
-        token = app.store.demo_token(account.email)
+    for account in ctx.store.accounts():
+        token = ctx.store.demo_token(account.email)
         listing.append({"email": account.email, "id": account.id, "token": token and token[0]})
     return json_response(listing)
 
 
-def health(app: SandboxApp, req: Request) -> Response:
-    return json_response({"ok": True, "base_url": app.base_url})
+def health(ctx: SandboxContext, req: Request) -> Response:
+    return json_response({"ok": True, "base_url": ctx.base_url})
 
 
 ROUTES = {

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from .catalogue import ARTWORK_SIZES, SbRelease
+from .context import SandboxContext
 from .media import DOWNLOAD_TYPES, artwork_png, download_body, stream_wav
 from .web import ApiError, Request, Response, missing, parse_country, parse_int
-
-if TYPE_CHECKING:
-    from .app import SandboxApp
 
 NO_LICENCES = (
     "No licences found for the download request. Either the purchase Id supplied does not exist "
@@ -39,20 +36,20 @@ def _check_available(release: SbRelease, preorder_message: str) -> None:
         raise ApiError(2002, preorder_message)
 
 
-def download_track(app: SandboxApp, req: Request) -> Response:
-    account = app.account_for(app.verify(req))
+def download_track(ctx: SandboxContext, req: Request) -> Response:
+    account = ctx.account_for(ctx.verify(req))
     release_id = _int_param(req, "releaseid")
     track_id = _int_param(req, "trackid")
     format_id = _int_param(req, "formatid")
     _int_param(req, "shopid", required=False)
-    release = app.catalogue.releases.get(release_id)
-    owned = app.store.remaining(account.id, release_id, track_id) is not None
+    release = ctx.catalogue.releases.get(release_id)
+    owned = ctx.store.remaining(account.id, release_id, track_id) is not None
     if release is None or not owned or format_id not in {f.id for f in release.formats}:
         raise ApiError(2002, NO_LICENCES, status=404)
     _check_available(release, "This release is not yet available")
-    if not app.store.use_download(account.id, release.id, track_id):
+    if not ctx.store.use_download(account.id, release.id, track_id):
         raise ApiError(2002, "Download limit reached for this track")
-    track = app.catalogue.track(release.id, track_id)
+    track = ctx.catalogue.track(release.id, track_id)
     assert track is not None  # it is in the locker, so it is in the catalogue
     content_type, extension = DOWNLOAD_TYPES[format_id]
     filename = f"{track.artist.name} - {track.title}.{extension}"
@@ -75,15 +72,15 @@ def content_disposition(filename: str, fallback: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(clean, safe='')}"
 
 
-def stream_locker(app: SandboxApp, req: Request) -> Response:
-    account = app.account_for(app.verify(req, replay_for=STREAM_REPLAY_SECONDS))
+def stream_locker(ctx: SandboxContext, req: Request) -> Response:
+    account = ctx.account_for(ctx.verify(req, replay_for=STREAM_REPLAY_SECONDS))
     track_id = _int_param(req, "trackid")
     _int_param(req, "formatid", required=False)
     parse_country(req.param("country"))
-    row = next((r for r in app.store.locker_rows(account.id) if r.track_id == track_id), None)
+    row = next((r for r in ctx.store.locker_rows(account.id) if r.track_id == track_id), None)
     if row is None:
         raise ApiError(2002, "No licences found for the stream request: track not in the locker")
-    _check_available(app.catalogue.releases[row.release_id], "Pre-release: not yet available")
+    _check_available(ctx.catalogue.releases[row.release_id], "Pre-release: not yet available")
     return ranged(req, stream_wav(row.track_id), "audio/wav")
 
 
@@ -107,8 +104,8 @@ def ranged(req: Request, body: bytes, content_type: str) -> Response:
     return Response(206, body[start : end + 1], content_type, headers)
 
 
-def artwork(app: SandboxApp, req: Request, release_id: str, size: str) -> Response:
-    release = app.catalogue.releases.get(int(release_id))
+def artwork(ctx: SandboxContext, req: Request, release_id: str, size: str) -> Response:
+    release = ctx.catalogue.releases.get(int(release_id))
     if release is None or not release.has_image or int(size) not in ARTWORK_SIZES:
         raise ApiError(2001, "Image not found")
     headers = [("Cache-Control", "public, max-age=86400")]

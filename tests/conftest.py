@@ -41,6 +41,12 @@ def sandbox_config(sandbox):
         consumer_secret=DEMO_CONSUMER_SECRET,
         api_url=sandbox.api_url,
         stream_url=sandbox.url,
+        country="GB",
+        shop_id=None,
+        connect_timeout=3.05,
+        read_timeout=10.0,
+        retries=2,
+        max_body_bytes=8 * 1024 * 1024,
     )
 
 

@@ -88,19 +88,22 @@ _TOKEN_REJECTED = re.compile(
 
 @dataclass(frozen=True)
 class ClientConfig:
+    """The client's typed configuration. The values Django settings describe have no defaults here:
+    their one home is lockersite/settings.py (`from_settings`); tests and scripts pass them."""
+
     consumer_key: str
     consumer_secret: str = field(repr=False)
     api_url: str
     stream_url: str
-    country: str = "GB"
-    shop_id: int | str | None = None
-    connect_timeout: float = 3.05
-    read_timeout: float = 10.0
-    retries: int = 2
+    country: str
+    shop_id: int | str | None
+    connect_timeout: float
+    read_timeout: float
+    retries: int
+    max_body_bytes: int
     backoff: float = 0.2
     user_agent: str = "Locker/1.0 (+7digital locker client)"
     signature_type: str = "header"  # "header" or "query" for API calls; media URLs use query
-    max_body_bytes: int = 8 * 1024 * 1024
     total_timeout: float | None = None  # a whole call, retries included; None: connect + read
 
     def __post_init__(self) -> None:
@@ -120,11 +123,11 @@ class ClientConfig:
             api_url=settings.SEVENDIGITAL_API_URL,
             stream_url=settings.SEVENDIGITAL_STREAM_URL,
             country=settings.SEVENDIGITAL_COUNTRY,
-            shop_id=getattr(settings, "SEVENDIGITAL_SHOP_ID", None) or None,
-            connect_timeout=float(getattr(settings, "SEVENDIGITAL_CONNECT_TIMEOUT", 3.05)),
-            read_timeout=float(getattr(settings, "SEVENDIGITAL_READ_TIMEOUT", 10.0)),
-            retries=int(getattr(settings, "SEVENDIGITAL_RETRIES", 2)),
-            max_body_bytes=int(getattr(settings, "SEVENDIGITAL_MAX_BODY_BYTES", 8 * 1024 * 1024)),
+            shop_id=settings.SEVENDIGITAL_SHOP_ID,
+            connect_timeout=settings.SEVENDIGITAL_CONNECT_TIMEOUT,
+            read_timeout=settings.SEVENDIGITAL_READ_TIMEOUT,
+            retries=settings.SEVENDIGITAL_RETRIES,
+            max_body_bytes=settings.SEVENDIGITAL_MAX_BODY_BYTES,
         )
 
     @property
@@ -552,8 +555,8 @@ def default_client() -> SevenDigitalClient:
 
     key = (
         ClientConfig.from_settings(),
-        getattr(settings, "SEVENDIGITAL_OBSERVER", "") or "",
-        getattr(settings, "SEVENDIGITAL_BREAKER", "") or "",
+        settings.SEVENDIGITAL_OBSERVER,
+        settings.SEVENDIGITAL_BREAKER,
     )
     with _default_lock:
         if _default is None or _default[0] != key:

@@ -21,15 +21,15 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from functools import wraps
 
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from locker.widget import conf
 from locker.widget.models import Partner, WidgetSession
-from locker.widget.tokens import InvalidWidgetToken, verify
+from locker.widget.tokens import LEEWAY_SECONDS, InvalidWidgetToken, verify
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def exchange(params) -> tuple[WidgetSession, str]:
         return _start(user, claims.partner, claims.token_id, claims.expires_at)
     if preview:
         try:
-            data = signing.loads(preview, salt=PREVIEW_SALT, max_age=conf.token_max_age())
+            data = signing.loads(preview, salt=PREVIEW_SALT, max_age=settings.WIDGET_TOKEN_MAX_AGE)
         except signing.SignatureExpired:
             raise InvalidWidgetToken("expired") from None
         except signing.BadSignature:
@@ -87,8 +87,8 @@ def _start(
     now = timezone.now()
     # A session outlives its token, so a used token id is remembered until the token is dead anyway.
     expires = max(
-        now + timedelta(seconds=conf.session_seconds()),
-        datetime.fromtimestamp(token_expires_at + conf.LEEWAY_SECONDS, tz=UTC),
+        now + timedelta(seconds=settings.WIDGET_SESSION_SECONDS),
+        datetime.fromtimestamp(token_expires_at + LEEWAY_SECONDS, tz=UTC),
     )
     key = secrets.token_urlsafe(32)
     WidgetSession.objects.filter(expires_at__lt=now).delete()

@@ -16,7 +16,6 @@ from django.utils.csp import CSP
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 
-from locker.widget import conf
 from locker.widget.models import Partner
 from locker.widget.origins import normalise_origin
 
@@ -30,7 +29,7 @@ def own_origin(request: HttpRequest) -> str:
 def allowed_origins(partner: Partner | None) -> list[str]:
     """Framing origins from the settings and the partner, canonical and without duplicates."""
     origins: dict[str, None] = {}
-    for origin in conf.frame_ancestors():
+    for origin in settings.WIDGET_FRAME_ANCESTORS:
         try:
             origins.setdefault(normalise_origin(origin), None)
         except ValidationError:

@@ -22,13 +22,14 @@ import time
 from dataclasses import dataclass
 
 import jwt
+from django.conf import settings
 
-from locker.widget import conf
 from locker.widget.models import Partner, PartnerSecretError
 
 ALGORITHM = "HS256"
 MAX_TOKEN_LENGTH = 4096
 REQUIRED_CLAIMS = ("iss", "aud", "sub", "iat", "exp", "jti")
+LEEWAY_SECONDS = 30  # clock skew tolerated between a partner's server and ours
 LAST_NUMERIC_DATE = 253402300799  # 9999-12-31T23:59:59Z: later (or NaN, Infinity) is no date
 _SEGMENT = re.compile(r"^[A-Za-z0-9_-]+$")
 _JTI = re.compile(r"^[\x21-\x7e]{8,128}$")  # printable ASCII, no spaces
@@ -81,7 +82,7 @@ def mint(
     header = {"alg": ALGORITHM, "typ": "JWT", "kid": partner_id, **(extra_header or {})}
     claims = {
         "iss": partner_id,
-        "aud": audience if audience is not None else conf.audience(),
+        "aud": audience if audience is not None else settings.WIDGET_TOKEN_AUDIENCE,
         "sub": subject,
         "iat": issued,
         "exp": issued + lifetime,
@@ -137,9 +138,9 @@ def verify(token: str) -> WidgetClaims:
             token,
             secret,
             algorithms=[ALGORITHM],
-            audience=conf.audience(),
+            audience=settings.WIDGET_TOKEN_AUDIENCE,
             issuer=kid,
-            leeway=conf.LEEWAY_SECONDS,
+            leeway=LEEWAY_SECONDS,
             options={"require": list(REQUIRED_CLAIMS), "verify_sub": False, "verify_jti": False},
         )
     except jwt.InvalidTokenError as refusal:
@@ -149,7 +150,7 @@ def verify(token: str) -> WidgetClaims:
 
     # From here on the claims are the partner's own words.
     issued_at, expires_at = float(claims["iat"]), float(claims["exp"])
-    if expires_at - issued_at > conf.token_max_age():
+    if expires_at - issued_at > settings.WIDGET_TOKEN_MAX_AGE:
         raise InvalidWidgetToken("lifetime-too-long", partner)
     subject, jti = claims.get("sub"), claims.get("jti")
     if not isinstance(subject, str) or not subject.strip() or len(subject) > 254:

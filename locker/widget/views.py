@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -20,7 +21,7 @@ from locker import download_views, linking, pages
 from locker.downloads import DownloadRefused, record_upstream_refusal
 from locker.pages import fresh_row
 from locker.query import LockerQuery
-from locker.widget import auth, conf
+from locker.widget import auth
 from locker.widget.framing import allowed_origins, framable, own_origin
 from locker.widget.models import Partner
 from locker.widget.options import LAYOUTS, THEMES, WidgetOptions
@@ -65,7 +66,7 @@ def locker(request: HttpRequest) -> HttpResponse:
 
 
 def _scrub_token(request: HttpRequest) -> None:
-    """The access log (lockersite/logging.py) records the query string after the view has run:
+    """The access log (locker/request_middleware.py) records the query string after the view has run:
     keep the one-time token out of it."""
     params = request.GET.copy()
     for name in ("token", "preview"):
@@ -206,8 +207,8 @@ def embed(request: HttpRequest) -> HttpResponse:
         # Shown as HTML source in the snippet, so `&` is written `&amp;` there.
         "widget_params": options.querystring().replace("&", "&amp;"),
         "embed_script_url": f"{base}{reverse('widget:embed_script')}",
-        "audience": conf.audience(),
-        "max_age": conf.token_max_age(),
+        "audience": settings.WIDGET_TOKEN_AUDIENCE,
+        "max_age": settings.WIDGET_TOKEN_MAX_AGE,
         "bad_colour": any(
             request.GET.get(k) and not v for k, v in (("accent", options.accent), ("bg", options.background))
         ),

@@ -87,7 +87,18 @@ def test_a_db_worker_process_runs_the_sync_queued_on_link(sandbox, database_url)
     from sandbox.testing import DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET
 
     client = SevenDigitalClient(
-        ClientConfig(DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, api_url=sandbox.api_url, stream_url=sandbox.url)
+        ClientConfig(
+            DEMO_CONSUMER_KEY,
+            DEMO_CONSUMER_SECRET,
+            api_url=sandbox.api_url,
+            stream_url=sandbox.url,
+            country="GB",
+            shop_id=None,
+            connect_timeout=3.05,
+            read_timeout=10.0,
+            retries=2,
+            max_body_bytes=8 * 1024 * 1024,
+        )
     )
     total = client.get_locker(AccessToken(*sandbox.token_for("demo@sandbox.test")), page_size=1).total_items
     assert report["status"] == "ready"

@@ -75,6 +75,12 @@ def test_credentials_echoed_in_a_7digital_error_are_scrubbed():
         consumer_secret="consumer-secret-789",
         api_url="http://x/1.2",
         stream_url="http://x",
+        country="GB",
+        shop_id=None,
+        connect_timeout=1.0,
+        read_timeout=1.0,
+        retries=0,
+        max_body_bytes=1024,
     )
     echoed = OAuthError("bad oauth_token=tok-key-123 secret tok-secret-456 consumer-secret-789")
     message = _scrubbed(echoed, config, token).message

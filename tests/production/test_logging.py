@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from locker.request_middleware import valid_request_id
 from lockersite.logging import (
     REDACTED,
     JsonFormatter,
@@ -16,7 +17,6 @@ from lockersite.logging import (
     RequestIdFilter,
     TextFormatter,
     redact,
-    valid_request_id,
 )
 
 SIGNED_MEDIA = (

@@ -65,7 +65,7 @@ def test_production_values(production_env):
     assert values["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert values["log"] == "json"
     assert values["referrer"] == "same-origin" and values["csp"]
-    assert values["mw"][0] == "lockersite.logging.RequestIdMiddleware"
+    assert values["mw"][0] == "locker.request_middleware.RequestIdMiddleware"
     assert (
         values["mw"].index("whitenoise.middleware.WhiteNoiseMiddleware")
         == values["mw"].index("django.middleware.security.SecurityMiddleware") + 2
@@ -78,13 +78,17 @@ def test_pages_carry_a_permissions_policy(client):
     policy = response["Permissions-Policy"]
     for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()"):
         assert feature in policy
+    assert policy == (
+        "accelerometer=(), browsing-topics=(), camera=(), display-capture=(), geolocation=(), "
+        "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+    )
     assert "Content-Security-Policy" in response
     assert response["Referrer-Policy"] == "same-origin"
 
 
-def test_permissions_policy_header_syntax():
-    from lockersite.security import build_header
-
-    assert build_header({"camera": [], "fullscreen": ["self"], "autoplay": ["https://shop.example"]}) == (
-        'camera=(), fullscreen=(self), autoplay=("https://shop.example")'
+@pytest.mark.django_db
+def test_permissions_policy_header_syntax(settings, client):
+    settings.PERMISSIONS_POLICY = {"camera": [], "fullscreen": ["self"], "autoplay": ["https://shop.example"]}
+    assert client.get("/accounts/login/")["Permissions-Policy"] == (
+        'autoplay=("https://shop.example"), camera=(), fullscreen=(self)'
     )

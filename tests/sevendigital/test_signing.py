@@ -36,7 +36,12 @@ def client() -> SevenDigitalClient:
             consumer_secret=CONSUMER_SECRET,
             api_url="http://api.example.test/1.2",
             stream_url="http://stream.example.test/",
+            country="GB",
             shop_id=34,
+            connect_timeout=1.0,
+            read_timeout=1.0,
+            retries=0,
+            max_body_bytes=1024,
         )
     )
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from locker.widget import conf, tokens
+from locker.widget import tokens
 from locker.widget.models import Partner, PartnerSecretError
 
 
@@ -23,8 +24,8 @@ class Command(BaseCommand):
         found = Partner.objects.filter(slug=partner, is_active=True).first()
         if found is None:
             raise CommandError(f"no active partner {partner!r}")
-        if not 0 < lifetime <= conf.token_max_age():
-            raise CommandError(f"--lifetime must be between 1 and {conf.token_max_age()} seconds")
+        if not 0 < lifetime <= settings.WIDGET_TOKEN_MAX_AGE:
+            raise CommandError(f"--lifetime must be between 1 and {settings.WIDGET_TOKEN_MAX_AGE} seconds")
         try:
             secret = found.get_secret()
         except PartnerSecretError as exc:
