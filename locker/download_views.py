@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
@@ -31,21 +32,22 @@ DOUBLE_CLICK_SECONDS = 5
 def download(request: HttpRequest) -> HttpResponse:
     form = DownloadForm(request.POST)
     if not form.is_valid():
-        return _refuse(request, DownloadRefused("That download request was not valid.", status=400))
+        return _refuse(request, DownloadRefused(_("That download request was not valid."), status=400))
     release_id, track_id, format_id = (form.cleaned_data[k] for k in ("release", "track", "format"))
     link = linking.get_link(request.user)
     if link is None:
-        return _refuse(request, DownloadRefused("Link your 7digital account first.", status=409))
+        return _refuse(request, DownloadRefused(_("Link your 7digital account first."), status=409))
     if not throttle.allow("download", request.user.pk, limit=DOWNLOADS_PER_MINUTE, per_seconds=60):
         return _refuse(
             request,
             DownloadRefused(
-                "That's a lot of downloads in a short time. Please wait a minute and try again.", status=429
+                _("That's a lot of downloads in a short time. Please wait a minute and try again."),
+                status=429,
             ),
         )
     once = f"download:{request.user.pk}:{track_id}:{format_id}"
     if not throttle.claim_once(once, DOUBLE_CLICK_SECONDS):
-        return _refuse(request, DownloadRefused("Your download is already starting.", status=409))
+        return _refuse(request, DownloadRefused(_("Your download is already starting."), status=409))
     try:
         url = authorise_download(link, release_id, track_id, format_id)
     except DownloadRefused as refusal:
@@ -95,12 +97,12 @@ def stream(request: HttpRequest) -> JsonResponse:
     """Sign a stream URL at the moment of playing (signed stream URLs may be single-use)."""
     form = TrackForm(request.POST)
     if not form.is_valid():
-        return JsonResponse({"error": "That play request was not valid."}, status=400)
+        return JsonResponse({"error": _("That play request was not valid.")}, status=400)
     link = linking.get_link(request.user)
     if link is None:
-        return JsonResponse({"error": "Link your 7digital account first."}, status=409)
+        return JsonResponse({"error": _("Link your 7digital account first.")}, status=409)
     if not throttle.allow("play", request.user.pk, limit=PLAYS_PER_MINUTE, per_seconds=60):
-        return JsonResponse({"error": "Too many plays in a short time. Please wait a minute."}, status=429)
+        return JsonResponse({"error": _("Too many plays in a short time. Please wait a minute.")}, status=429)
     try:
         found = find_track(link, form.cleaned_data["release"], form.cleaned_data["track"])
     except DownloadRefused as refusal:
@@ -108,7 +110,7 @@ def stream(request: HttpRequest) -> JsonResponse:
     release = present_release(found.item, now=timezone.now())
     track = track_view(release, found.locker_track.track.id)
     if track is None or not track.can_play:
-        return JsonResponse({"error": "This track can't be played."}, status=409)
+        return JsonResponse({"error": _("This track can't be played.")}, status=409)
     url = sevendigital.signed_stream_url(track.id, settings.SEVENDIGITAL_STREAM_FORMAT_ID, link.get_token())
     response = JsonResponse({"url": url, "title": track.title, "artist": track.artist or release.artist})
     response["Cache-Control"] = "no-store"

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from locker import locker_cache
 from locker.crypto import TokenDecryptionError
@@ -60,14 +62,14 @@ def find_track(link: SevenDigitalLink, release_id: int, track_id: int) -> Found:
     except (RelinkNeeded, TokenDecryptionError) as exc:
         link.mark_needs_relink(str(exc) or type(exc).__name__)
         raise DownloadRefused(
-            "7digital no longer accepts the link to your account. Please link it again.",
+            _("7digital no longer accepts the link to your account. Please link it again."),
             status=409,
             outcome=Outcome.RELINK,
         ) from exc
     except SevenDigitalError as exc:
         logger.warning("download re-check failed: %s %s", type(exc).__name__, exc.message)
         raise DownloadRefused(
-            "We couldn't reach 7digital to check this track. Nothing was downloaded; please try again.",
+            _("We couldn't reach 7digital to check this track. Nothing was downloaded; please try again."),
             status=503,
             outcome=Outcome.UPSTREAM_ERROR,
         ) from exc
@@ -77,16 +79,22 @@ def find_track(link: SevenDigitalLink, release_id: int, track_id: int) -> Found:
         for locker_track in item.tracks:
             if locker_track.track.id == track_id:
                 return Found(item, locker_track)
-    raise DownloadRefused("This track is not in your locker.", status=404)
+    raise DownloadRefused(_("This track is not in your locker."), status=404)
 
 
 REFUSALS = {
     TrackState.EXHAUSTED: (
         Outcome.EXHAUSTED,
-        "You have used all downloads of this track. You can still play it.",
+        gettext_lazy("You have used all downloads of this track. You can still play it."),
     ),
-    TrackState.UNAVAILABLE: (Outcome.UNAVAILABLE, "This release is no longer available to download."),
-    TrackState.PREORDER: (Outcome.PREORDER, "This release is not out yet, so it can't be downloaded."),
+    TrackState.UNAVAILABLE: (
+        Outcome.UNAVAILABLE,
+        gettext_lazy("This release is no longer available to download."),
+    ),
+    TrackState.PREORDER: (
+        Outcome.PREORDER,
+        gettext_lazy("This release is not out yet, so it can't be downloaded."),
+    ),
 }
 
 
@@ -104,10 +112,10 @@ def authorise_download(link: SevenDigitalLink, release_id: int, track_id: int, f
         outcome, message = REFUSALS[state]
         _record(link, found, format_id, "", outcome)
         locker_cache.invalidate(link.user_id)
-        raise DownloadRefused(message, status=409, outcome=outcome, release=fresh_release)
+        raise DownloadRefused(str(message), status=409, outcome=outcome, release=fresh_release)
     download_url = next((u for u in found.locker_track.download_urls if u.format.id == format_id), None)
     if download_url is None:
-        raise DownloadRefused("This track is not offered in that format.", status=404)
+        raise DownloadRefused(_("This track is not offered in that format."), status=404)
     url = _allowed_media_url(download_url.url)
     if url is None:
         logger.error(
@@ -115,7 +123,9 @@ def authorise_download(link: SevenDigitalLink, release_id: int, track_id: int, f
             urlsplit(download_url.url).netloc,
         )
         _record(link, found, format_id, download_url.format.description, Outcome.REFUSED_HOST)
-        raise DownloadRefused("This download can't be started right now. Please contact support.", status=502)
+        raise DownloadRefused(
+            _("This download can't be started right now. Please contact support."), status=502
+        )
     signed = sevendigital.signed_media_url(url, link.get_token())
     _record(link, found, format_id, download_url.format.description, Outcome.REDIRECTED)
     if link.preferred_format_id != format_id:

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from django.dispatch import Signal
+from django.utils.translation import gettext as _
 
 from locker import locker_cache
 from locker.crypto import TokenDecryptionError
@@ -83,7 +84,7 @@ def load_locker(
 
 def _explain(exc: SevenDigitalError) -> str:
     if isinstance(exc, UpstreamTimeout):
-        return "7digital is taking too long to answer right now."
+        return _("7digital is taking too long to answer right now.")
     if isinstance(exc, RateLimited):
-        return "7digital is busy right now."
-    return "We couldn't load your locker from 7digital just now."
+        return _("7digital is busy right now.")
+    return _("We couldn't load your locker from 7digital just now.")

@@ -5,6 +5,7 @@ from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from locker import crypto, locker_cache
 from locker.sevendigital.types import AccessToken
@@ -16,17 +17,19 @@ class SevenDigitalLink(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sevendigital_link"
     )
-    sevendigital_user_id = models.CharField("7digital user id", max_length=255, db_index=True)
-    sevendigital_email = models.CharField("7digital email", max_length=254, blank=True)
+    sevendigital_user_id = models.CharField(gettext_lazy("7digital user id"), max_length=255, db_index=True)
+    sevendigital_email = models.CharField(gettext_lazy("7digital email"), max_length=254, blank=True)
     token_ciphertext = models.TextField(editable=False)
     linked_at = models.DateTimeField(default=timezone.now, db_index=True)
     needs_relink = models.BooleanField(default=False, db_index=True)
     relink_reason = models.CharField(max_length=200, blank=True)
-    preferred_format_id = models.IntegerField("preferred download format", null=True, blank=True)
+    preferred_format_id = models.IntegerField(
+        gettext_lazy("preferred download format"), null=True, blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "linked 7digital account"
+        verbose_name = gettext_lazy("linked 7digital account")
         permissions = [("view_customer_locker", "Can look up a customer's locker (support)")]
 
     def __str__(self) -> str:
@@ -59,14 +62,14 @@ class DownloadEvent(models.Model):
     """One click on a download button and what came of it (our own history, not 7digital's)."""
 
     class Outcome(models.TextChoices):
-        REDIRECTED = "redirected", "Sent to download"
-        EXHAUSTED = "exhausted", "No downloads left"
-        UNAVAILABLE = "unavailable", "Release withdrawn"
-        PREORDER = "preorder", "Not yet released"
-        NOT_FOUND = "not_found", "Not in locker"
-        RELINK = "relink", "Link needs renewing"
-        UPSTREAM_ERROR = "upstream_error", "7digital unavailable"
-        REFUSED_HOST = "refused_host", "Media host not allowed"
+        REDIRECTED = "redirected", gettext_lazy("Sent to download")
+        EXHAUSTED = "exhausted", gettext_lazy("No downloads left")
+        UNAVAILABLE = "unavailable", gettext_lazy("Release withdrawn")
+        PREORDER = "preorder", gettext_lazy("Not yet released")
+        NOT_FOUND = "not_found", gettext_lazy("Not in locker")
+        RELINK = "relink", gettext_lazy("Link needs renewing")
+        UPSTREAM_ERROR = "upstream_error", gettext_lazy("7digital unavailable")
+        REFUSED_HOST = "refused_host", gettext_lazy("Media host not allowed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="download_events"
@@ -90,3 +93,21 @@ class DownloadEvent(models.Model):
     @property
     def succeeded(self) -> bool:
         return self.outcome == self.Outcome.REDIRECTED
+
+
+class AccountSettings(models.Model):
+    """A customer's own choices, kept on the account so they follow them to every device."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="locker_settings"
+    )
+    language = models.CharField(max_length=12, blank=True)  # "" until they pick one
+    time_zone = models.CharField(max_length=64, blank=True)  # an IANA name; "" until known
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = gettext_lazy("account settings")
+        verbose_name_plural = gettext_lazy("account settings")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language or '-'} {self.time_zone or '-'}"

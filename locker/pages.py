@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from locker import linking, locker_cache
@@ -48,7 +48,7 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> Body | None:
     HTML is cached beside it and invalidated with it (downloads, and any change to the link).
     """
     # The generation before the link: a link change in between then only drops this render.
-    slot, chunks = locker_cache.lookup(request.user.pk, query.cache_key)
+    slot, chunks = locker_cache.lookup(request.user.pk, query.cache_key, render_variant())
     status = 200
     if chunks is None:
         link = linking.get_link(request.user)
@@ -72,6 +72,11 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> Body | None:
         if result.page is None and result.error and not result.relink:
             status = 503
     return Body(chunks, get_token(request).encode(), status)
+
+
+def render_variant() -> str:
+    """What a cached render depends on besides the page: its words and its local times."""
+    return f"{translation.get_language()}:{timezone.get_current_timezone_name()}"
 
 
 def page_with_body(request: HttpRequest, template: str, body: Body) -> HttpResponse:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from locker import download_views, views
+from locker import download_views, preference_views, views
 
 app_name = "locker"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("locker/", views.locker_page, name="locker"),
     path("locker/account/", views.account, name="account"),
     path("locker/unlink/", views.unlink, name="unlink"),
+    path("locker/account/time-zone/", preference_views.set_time_zone, name="time_zone"),
     path("locker/download/", download_views.download, name="download"),
     path("locker/stream/", download_views.stream, name="stream"),
     path("locker/history/", download_views.history, name="history"),

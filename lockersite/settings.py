@@ -66,9 +66,11 @@ MIDDLEWARE = [
     "lockersite.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # cookie, then Accept-Language, then LANGUAGE_CODE
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "locker.preferences.PreferencesMiddleware",  # the account's saved language and time zone win
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -87,6 +89,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -153,8 +156,39 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
-LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "UTC"
+# Languages (issue 14): every language of 7digital's stores, and Arabic to prove right-to-left.
+# LOCKER_LANGUAGES offers a subset; LANGUAGE_CODE is the default when nothing else decides.
+SHIPPED_LANGUAGES = {
+    "en": "English",
+    "de": "Deutsch",
+    "fr": "Français",
+    "es": "Español",
+    "it": "Italiano",
+    "nl": "Nederlands",
+    "sv": "Svenska",
+    "fi": "Suomi",
+    "nb": "Norsk bokmål",
+    "ar": "العربية",
+}
+_offered = [code.lower() for code in env_list("LOCKER_LANGUAGES", ",".join(SHIPPED_LANGUAGES))]
+if unknown := [code for code in _offered if code not in SHIPPED_LANGUAGES]:
+    raise ImproperlyConfigured(
+        f"LOCKER_LANGUAGES lists {', '.join(unknown)}: Locker ships {', '.join(SHIPPED_LANGUAGES)}"
+    )
+LANGUAGES = [(code, SHIPPED_LANGUAGES[code]) for code in dict.fromkeys(_offered)]
+if not LANGUAGES:
+    raise ImproperlyConfigured("LOCKER_LANGUAGES must list at least one language")
+LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en").lower()
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"LANGUAGE_CODE must be one of the offered languages ({', '.join(dict(LANGUAGES))}), "
+        f"not {LANGUAGE_CODE!r}"
+    )
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["lockersite.formats"]  # English dates as "1 Dec 2026" (Django's own elsewhere)
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+TIME_ZONE = "UTC"  # the customer's own zone is saved on their account (locker.AccountSettings)
 USE_I18N = True
 USE_TZ = True
 

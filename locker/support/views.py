@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, gettext_lazy
 
 from locker import linking, locker_cache
 from locker.loader import LockerResult, load_locker
@@ -45,27 +46,33 @@ ACTIONS = {
         SupportAction(
             "refresh",
             AuditEntry.Action.REFRESH,
-            "Refresh the cached locker",
-            "Drops every cached page of this customer's locker, so the next view (theirs or yours) asks "
-            "7digital again. The last good copy is kept for outages.",
-            "Yes, refresh",
+            gettext_lazy("Refresh the cached locker"),
+            gettext_lazy(
+                "Drops every cached page of this customer's locker, so the next view (theirs or yours) "
+                "asks 7digital again. The last good copy is kept for outages."
+            ),
+            gettext_lazy("Yes, refresh"),
             needs_link=False,
         ),
         SupportAction(
             "relink",
             AuditEntry.Action.RELINK,
-            "Mark the link for relinking",
-            "The customer will be asked to link their 7digital account again. Until they do, their locker "
-            "shows the last good copy with downloads paused. Their purchases are not affected.",
-            "Yes, ask them to relink",
+            gettext_lazy("Mark the link for relinking"),
+            gettext_lazy(
+                "The customer will be asked to link their 7digital account again. Until they do, their "
+                "locker shows the last good copy with downloads paused. Their purchases are not affected."
+            ),
+            gettext_lazy("Yes, ask them to relink"),
         ),
         SupportAction(
             "unlink",
             AuditEntry.Action.UNLINK,
-            "Unlink 7digital",
-            "Deletes the stored 7digital access keys of this customer. They must link their account again "
-            "to see their locker. Their purchases at 7digital are not affected.",
-            "Yes, unlink",
+            gettext_lazy("Unlink 7digital"),
+            gettext_lazy(
+                "Deletes the stored 7digital access keys of this customer. They must link their account "
+                "again to see their locker. Their purchases at 7digital are not affected."
+            ),
+            gettext_lazy("Yes, unlink"),
         ),
     )
 }
@@ -103,7 +110,7 @@ def locker(request: HttpRequest, model_admin, user_id: int) -> HttpResponse:
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
-        "title": f"Locker of {customer.email or customer.get_username()}",
+        "title": gettext("Locker of %(customer)s") % {"customer": customer.email or customer.get_username()},
         "customer": customer,
         "link": link,
         "result": result,
@@ -156,11 +163,17 @@ def _perform(request: HttpRequest, chosen: SupportAction, customer, link) -> tup
     who = customer.email or customer.get_username()
     if chosen.slug == "refresh":
         locker_cache.invalidate(customer.pk)
-        return True, f"The cached locker of {who} was dropped; this page now shows 7digital's answer."
+        return True, gettext(
+            "The cached locker of %(who)s was dropped; this page now shows 7digital's answer."
+        ) % {"who": who}
     if link is None:
-        return False, f"{who} has no linked 7digital account, so nothing was changed."
+        return False, gettext("%(who)s has no linked 7digital account, so nothing was changed.") % {
+            "who": who
+        }
     if chosen.slug == "relink":
         link.mark_needs_relink(f"Marked for relinking by support ({request.user.get_username()})")
-        return True, f"{who} will be asked to link their 7digital account again."
+        return True, gettext("%(who)s will be asked to link their 7digital account again.") % {"who": who}
     linking.unlink(customer)
-    return True, f"The 7digital account of {who} was unlinked and its access keys deleted."
+    return True, gettext("The 7digital account of %(who)s was unlinked and its access keys deleted.") % {
+        "who": who
+    }
