@@ -1,8 +1,9 @@
 """The customer's language and time zone: saved on the account, applied to every request.
 
 Order (DESIGN.md, data flow 9): the account's saved choice, else the language cookie that Django's
-`set_language` leaves, else `Accept-Language`, else `LANGUAGE_CODE` (the last three are Django's
-LocaleMiddleware). The widget's documented `lang` parameter comes before all of them.
+`set_language` leaves, else `Accept-Language`, else `LANGUAGE_CODE`. Django's LocaleMiddleware
+sets the default and the Vary/Content-Language headers; this one applies the order above (with
+"no"/"nn" read as Bokmål). The widget's documented `lang` parameter comes before all of them.
 The saved pair is read from the database once per session and kept in it, so pages pay nothing.
 """
 
@@ -16,19 +17,24 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.translation import trans_real
 
 from locker.models import AccountSettings
 
 SESSION_KEY = "locker_prefs"
 EXPLICIT_LANG_PATHS = ("/widget/", "/jsi18n/")  # where a partner's `?lang=` is honoured
+# Browsers in Norway may ask for plain Norwegian ("no") or Nynorsk ("nn"): Locker speaks Bokmål.
+ALIASES = {"no": "nb", "nn": "nb"}
 
 
 def offered_language(code: str | None) -> str:
     """`code` (or its base language: "de-AT" → "de") when Locker offers it, else ""."""
     if not code:
         return ""
+    code = str(code).strip().lower()[:12]
+    code = ALIASES.get(code.split("-")[0], code)
     try:
-        found = translation.get_supported_language_variant(str(code).strip().lower()[:12])
+        found = translation.get_supported_language_variant(code)
     except LookupError:
         return ""
     return found if found in dict(settings.LANGUAGES) else ""
@@ -50,6 +56,16 @@ def offered_time_zones() -> tuple[str, ...]:
 def valid_time_zone(name: str | None) -> str:
     name = str(name or "").strip()
     return name if name in time_zones() else ""
+
+
+def from_browser(request: HttpRequest) -> str:
+    """The first offered language of Accept-Language (with the aliases Django lacks), else ""."""
+    for code, _ in trans_real.parse_accept_lang_header(request.headers.get("Accept-Language", "")[:500]):
+        if code == "*":
+            break
+        if found := offered_language(code):
+            return found
+    return ""
 
 
 def signed_in(request: HttpRequest) -> bool:
@@ -98,7 +114,11 @@ class PreferencesMiddleware:
         language, zone = saved(request)
         if request.path_info.startswith(EXPLICIT_LANG_PATHS):
             language = offered_language(request.GET.get("lang")) or language
-        language = offered_language(language)
+        language = (
+            offered_language(language)
+            or offered_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+            or from_browser(request)
+        )
         if language and language != request.LANGUAGE_CODE:
             translation.activate(language)
             request.LANGUAGE_CODE = language
