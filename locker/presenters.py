@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from locker.sevendigital.types import LockerPage, LockerRelease, LockerTrack
 
@@ -111,6 +111,11 @@ class ReleaseView:
         return f"release-{self.id}"
 
     @property
+    def type_label(self) -> str:
+        """7digital's release type in the customer's language (an unknown type as 7digital says it)."""
+        return str(RELEASE_TYPES.get(self.type.casefold(), self.type))
+
+    @property
     def message_id(self) -> str:
         return f"{self.dom_id}-msg"
 
@@ -154,6 +159,12 @@ class PageView:
     def last_item(self) -> int:
         return 0 if not self.releases else self.first_item + len(self.releases) - 1
 
+
+RELEASE_TYPES = {
+    "album": pgettext_lazy("release type", "Album"),
+    "ep": pgettext_lazy("release type", "EP"),
+    "single": pgettext_lazy("release type", "Single"),
+}
 
 PAUSED_MESSAGE = gettext_lazy("Downloads are paused while we can't reach 7digital. Please try again shortly.")
 
