@@ -50,10 +50,14 @@ catalogs: $(VENV)/.installed gettext
 messages: $(VENV)/.installed-dev gettext
 	$(PY) -m lockersite.catalogs messages
 
-# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download). A failed
+# install stops the run; without root it only warns (the browser tests then skip, said by -rs),
+# except under CI, where a missing browser is an error.
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+			|| { echo "apt-get install chromium failed"; exit 1; }; \
+		elif [ -n "$$CI" ]; then echo "Chromium not found and not root: CI needs it"; exit 1; \
 		else echo "Chromium not found: run 'sudo apt-get install chromium' to enable the browser tests"; fi; \
 	fi
 

@@ -1,7 +1,8 @@
 """Turn parsed locker pages into what the templates show.
 
-A track's state is decided here, once, from 7digital's rules (seed docs); templates only display
-it. The customer page, the support view in the admin and the widget all use these objects.
+A track's state is decided here, once, from 7digital's rules (docs/7digital.md, "Track rules");
+templates only display it. The customer page, the support view in the admin and the widget all use
+these objects.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Locker settings: one file, every value from the environment (see DESIGN.md's settings table).
+"""Locker settings: one file, every value from the environment (docs/architecture.md, "Settings").
 
 Defaults point at the local 7digital sandbox so a fresh clone runs without credentials; a bad value
 fails at start-up with ImproperlyConfigured naming the variable.

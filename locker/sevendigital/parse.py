@@ -1,11 +1,11 @@
 """Turn 7digital answers (JSON or XML bytes) into the typed objects of `types.py`.
 
 One pass over the parsed tree, no intermediate copies. The two formats differ in small ways
-(7DIGITAL.md §4/§6): ids are XML attributes but JSON fields, XML says `discNumber` where JSON says
-`disc`, converted JSON gives single objects instead of one-item lists and strings instead of
-numbers, withdrawn releases lose `download`, `downloadUrls` and `remainingDownloads`, and the
-format element changed shape in 2017. Anything we cannot make sense of raises MalformedResponse;
-a 7digital error body raises the ApiError subclass for its code.
+(docs/7digital.md, "Answer shapes"): ids are XML attributes but JSON fields, XML says `discNumber`
+where JSON says `disc`, converted JSON gives single objects instead of one-item lists and
+strings instead of numbers, withdrawn releases lose `download`, `downloadUrls` and
+`remainingDownloads`, and the format element changed shape in 2017. Anything we cannot make
+sense of raises MalformedResponse; a 7digital error body raises the ApiError subclass for its code.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """7digital's OAuth flow, adapted from allauth's textbook OAuth 1.0a client.
 
-Differences (7DIGITAL.md §2): token answers may be URL-encoded or XML, and the callback carries
-`status=Authorised` (or "Authorized") and no `oauth_verifier`.
+Differences (docs/7digital.md, "OAuth flow"): token answers may be URL-encoded or XML, and the
+callback carries `status=Authorised` (or "Authorized") and no `oauth_verifier`.
 """
 
 from __future__ import annotations

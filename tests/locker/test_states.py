@@ -1,4 +1,4 @@
-"""Track states: 7digital's rules, computed once in Python (seed docs)."""
+"""Track states: 7digital's rules (docs/7digital.md, "Track rules"), computed once in Python."""
 
 from __future__ import annotations
 
@@ -134,3 +134,23 @@ def test_lossless_formats_are_named_without_a_zero_bit_rate():
     item, _ = make(5, urls=(MP3, FLAC))
     track = present_release(item, now=NOW, preferred_format=None, last_downloads={}).tracks[0]
     assert [f.description for f in track.formats] == ["FLAC", "MP3 320"]
+
+
+# Each rule below once survived being broken with every test green (issue 15): these fail when it is.
+
+
+def test_a_withdrawn_release_that_still_lists_download_urls_is_unavailable():
+    # 7digital's own stub keeps downloadUrls on withdrawn releases: `available` alone decides.
+    item, track = make(5, available=False, urls=(MP3, FLAC))
+    assert track_state(item, track, NOW) is TrackState.UNAVAILABLE
+    view = present_release(item, now=NOW).tracks[0]
+    assert (view.can_download, view.can_play) == (False, False)
+
+
+def test_pre_order_tracks_can_neither_be_played_nor_downloaded():
+    item, _ = make(5, release_date=datetime(2031, 3, 27, tzinfo=UTC))
+    release = present_release(item, now=NOW)
+    view = release.tracks[0]
+    assert view.state is TrackState.PREORDER
+    assert (view.can_download, view.can_play) == (False, False)
+    assert release.preorder

@@ -138,6 +138,8 @@ def redis_cache(settings):
 
     url = _redis_url()
     if not redis_up(url):
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {url}")
         pytest.skip("Redis is not reachable on localhost")
     prefix = f"locker-metrics-test-{uuid.uuid4().hex[:8]}"
     settings.CACHES = {

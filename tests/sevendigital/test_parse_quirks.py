@@ -1,4 +1,5 @@
-"""The shapes 7digital answers take besides the textbook one (7DIGITAL.md §3, §4, §6)."""
+"""The shapes 7digital answers take besides the textbook one (docs/7digital.md: "Answer shapes",
+"Track rules", "Errors")."""
 
 from __future__ import annotations
 
