@@ -66,9 +66,10 @@ migrate: install
 
 run: install migrate
 	@$(PY) -m sandbox serve --host $(HOST) --port $(SANDBOX_PORT) & echo $$! > .sandbox.pid; \
-	trap 'kill $$(cat .sandbox.pid) 2>/dev/null; rm -f .sandbox.pid' EXIT INT TERM; \
+	trap 'kill $$(cat .sandbox.pid) $$(cat .worker.pid 2>/dev/null) 2>/dev/null; rm -f .sandbox.pid .worker.pid' EXIT INT TERM; \
 	$(PY) scripts/wait_for_url.py http://$(HOST):$(SANDBOX_PORT)/_sandbox/faults && \
 	$(PY) manage.py seed_demo && \
+	{ $(PY) manage.py db_worker --no-reload --no-startup-delay --interval 0.5 & echo $$! > .worker.pid; } && \
 	echo "" && echo "Locker is at http://$(HOST):$(PORT)/  (sign in as demo@example.com / locker-demo)" && \
 	echo "7digital sandbox at http://$(HOST):$(SANDBOX_PORT)/ (accounts: demo@sandbox.test / demo)" && echo "" && \
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from locker import locker_cache
 from locker.crypto import TokenDecryptionError
+from locker.library import sync
 from locker.models import DownloadEvent, SevenDigitalLink
 from locker.presenters import (
     ReleaseView,
@@ -105,6 +106,7 @@ def authorise_download(link: SevenDigitalLink, release_id: int, track_id: int, f
     except DownloadRefused as refusal:
         record_refusal(link, release_id, track_id, format_id, refusal.outcome or Outcome.NOT_FOUND)
         raise
+    sync.apply_fresh(link.user_id, found.item)  # the index takes the fresh answer for this track
     now = timezone.now()
     state = track_state(found.item, found.locker_track, now)
     fresh_release = present_release(found.item, now=now, preferred_format=link.preferred_format_id)
@@ -112,6 +114,7 @@ def authorise_download(link: SevenDigitalLink, release_id: int, track_id: int, f
         outcome, message = REFUSALS[state]
         _record(link, found, format_id, "", outcome)
         locker_cache.invalidate(link.user_id)
+        sync.touch(link.user_id)
         raise DownloadRefused(str(message), status=409, outcome=outcome, release=fresh_release)
     download_url = next((u for u in found.locker_track.download_urls if u.format.id == format_id), None)
     if download_url is None:
@@ -132,6 +135,7 @@ def authorise_download(link: SevenDigitalLink, release_id: int, track_id: int, f
         link.preferred_format_id = format_id
         link.save(update_fields=["preferred_format_id", "updated_at"])
     locker_cache.invalidate(link.user_id)
+    sync.after_download(link.user_id, release_id, track_id)
     return signed
 
 

@@ -15,13 +15,18 @@ PROVIDER_ID = "sevendigital"
 def save_link(
     user: AbstractBaseUser, token: AccessToken, *, user_id: str, email: str = ""
 ) -> SevenDigitalLink:
-    link, _ = SevenDigitalLink.objects.select_for_update().get_or_create(
+    from locker.library import sync
+
+    link, created = SevenDigitalLink.objects.select_for_update().get_or_create(
         user=user, defaults={"sevendigital_user_id": user_id}
     )
+    if created or link.sevendigital_user_id != user_id:
+        sync.forget(user.pk)  # another account's index (and any sync of it) goes
     link.sevendigital_user_id = user_id
     link.sevendigital_email = email or ""
     link.set_token(token)
     link.save()
+    sync.request_sync(user.pk, full=True, force=True)
     return link
 
 
@@ -30,6 +35,9 @@ def unlink(user: AbstractBaseUser) -> bool:
     """Delete the tokens and allauth's account rows. True if there was a link."""
     from allauth.socialaccount.models import SocialAccount
 
+    from locker.library import sync
+
+    sync.forget(user.pk)  # first: a sync committing now then finds its lease gone
     deleted, _ = SevenDigitalLink.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user, provider=PROVIDER_ID).delete()
     return bool(deleted)

@@ -1,28 +1,63 @@
-"""What a customer's locker pages show, shared by the locker page, the widget and the support view:
-the loader's result presented with the customer's own download history, and single fresh rows."""
+"""The one place a locker page comes from, for the locker page, the widget and the support view.
+
+Once a customer's first sync is committed, pages come from the locker index (locker/library) and
+make no call to 7digital; until then they are fetched live (locker/loader.py). Either way the same
+presenters compute each track's state. This module alone owns the page caches: the customer
+page's rendered body (Django cache `version=` the index generation, which every committed sync
+and every download bumps) and each release card's HTML, keyed by what the card shows, so a new
+page, sort or search only renders the cards nobody has rendered before.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.template import RequestContext, engines
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
-from locker import linking, locker_cache
+from locker import locker_cache
 from locker.downloads import find_track, last_downloads, track_view
-from locker.loader import LockerResult, load_locker
+from locker.library import filters, sync
+from locker.library.models import SyncState
+from locker.library.read import read_narrowed
+from locker.loader import RELINK_MESSAGE, LockerResult, load_locker
 from locker.models import SevenDigitalLink
 from locker.presenters import PageView, ReleaseView, TrackView, present_page, present_release
 from locker.query import PAGE_SIZES, SORT_LABELS, LockerQuery
+from locker.upstream_breaker import breaker
+
+logger = logging.getLogger(__name__)
 
 # Cached HTML is UTF-8 bytes, split where the request's CSRF token goes: a 50-release page is
 # ~800 kB, read from the cache, joined and sent without decoding, re-encoding or searching it.
 # Escaped text can never contain "<", so these marks cannot be forged by a title.
 CSRF_MARK = "<!--csrf-token-->"
 BODY_MARK = "<!--locker-body-->"
+VERSION = "i1"  # bumped when cached HTML changes shape, so rolling deploys never mix them
+PAGE_SECONDS = 3600
+CARD_SECONDS = 24 * 3600
+PAUSED_MESSAGE = "7digital isn't answering right now."
+BODY_TEMPLATE = "locker/locker.html#body"
+
+
+@dataclass(frozen=True, slots=True)
+class Locker:
+    """One page of a customer's locker, ready for a template."""
+
+    link: SevenDigitalLink
+    query: LockerQuery
+    result: LockerResult
+    view: PageView | None
+    indexed: bool  # from the index (no upstream call), else fetched live
+    last_page: LockerQuery | None = None  # set when the query asked for a page past the end
+    narrowed: filters.Narrowed | None = None  # the search and filters applied (index pages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,49 +76,69 @@ class Body:
         return HttpResponse(b"".join(parts), status=self.status)
 
 
-def locker_body(request: HttpRequest, query: LockerQuery) -> Body | None:
-    """The locker page's body, None when the customer has no linked account.
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """What the locker page says about indexing while the customer's first sync isn't done."""
 
-    Rendering 50 releases costs far more than reading them, so while a page is fresh its rendered
-    HTML is cached beside it and invalidated with it (downloads, and any change to the link).
-    """
-    # The generation before the link: a link change in between then only drops this render.
-    slot, chunks = locker_cache.lookup(request.user.pk, query.cache_key, render_variant())
-    status = 200
-    if chunks is None:
-        link = linking.get_link(request.user)
-        if link is None:
-            return None
-        result = load_locker(link, query, slot=slot)
-        if last := last_page_query(query, result):
-            return Body(last_page=last)
-        context = {
-            "query": query,
-            "result": result,
-            "view": present_result(link, result),
-            "sort_labels": SORT_LABELS,
-            "page_sizes": PAGE_SIZES,
-            "csrf_token": mark_safe(CSRF_MARK),
-        }
-        html = render_to_string("locker/_body.html", context, request)
-        chunks = tuple(html.encode().split(CSRF_MARK.encode()))
-        if result.fetched_at is not None:
-            locker_cache.store_html(slot, chunks, result.fetched_at)
-        if result.page is None and result.error and not result.relink:
-            status = 503
-    return Body(chunks, get_token(request).encode(), status)
+    state: str  # "indexing", "waiting" (no worker took it yet), "retrying", "failed", "done"
+    done: int = 0
+    total: int | None = None
 
 
-def render_variant() -> str:
-    """What a cached render depends on besides the page: its words and its local times."""
-    return f"{translation.get_language()}:{timezone.get_current_timezone_name()}"
+# Reading
 
 
-def page_with_body(request: HttpRequest, template: str, body: Body) -> HttpResponse:
-    """The full page around a body."""
-    shell = render_to_string(template, {"body": mark_safe(BODY_MARK)}, request).encode()
-    head, tail = shell.split(BODY_MARK.encode(), 1)
-    return body.response(head, tail)
+def link_and_state(user) -> tuple[SevenDigitalLink | None, SyncState | None]:
+    """The customer's link and index state in one query."""
+    if not user.is_authenticated:
+        return None, None
+    link = SevenDigitalLink.objects.filter(user=user).select_related("user__locker_index").first()
+    if link is None:
+        return None, None
+    try:
+        return link, link.user.locker_index
+    except SyncState.DoesNotExist:
+        return link, None
+
+
+def get_locker(link: SevenDigitalLink, query: LockerQuery, state: SyncState | None = ...) -> Locker:
+    """The page `query` asks for: from the index once synced, else live from 7digital."""
+    if state is ...:
+        state = sync.state(link.user_id)
+    _maybe_refresh(link, state)
+    narrowed = None
+    if state is not None and state.indexed:
+        result, narrowed = _index_result(link, query)
+        indexed = True
+    else:
+        result = load_locker(link, query)
+        indexed = False
+    if last := last_page_query(query, result):
+        return Locker(link, query, result, None, indexed, last_page=last, narrowed=narrowed)
+    return Locker(link, query, result, present_result(link, result), indexed, narrowed=narrowed)
+
+
+def get_locker_or_last(link: SevenDigitalLink, query: LockerQuery) -> Locker:
+    """Like get_locker, but a page past the end answers the last page (the widget's paging)."""
+    found = get_locker(link, query)
+    return get_locker(link, found.last_page) if found.last_page else found
+
+
+def _index_result(link: SevenDigitalLink, query: LockerQuery) -> tuple[LockerResult, filters.Narrowed]:
+    page, narrowed = read_narrowed(link.user_id, query)
+    if link.needs_relink:
+        return LockerResult(page, stale=True, error=RELINK_MESSAGE, relink=True), narrowed
+    if breaker.paused():  # the download view could not re-check with 7digital now
+        return LockerResult(page, stale=True, error=PAUSED_MESSAGE), narrowed
+    return LockerResult(page), narrowed
+
+
+def _maybe_refresh(link: SevenDigitalLink, state: SyncState | None) -> None:
+    """Queue a sync in the background when none is queued and the index is missing or old; the
+    page answers from what it has at once."""
+    now = timezone.now()
+    if state is None or (not sync.busy(state, now) and sync.stale(state, now)):
+        sync.request_sync(link.user_id, full=state is None or not state.indexed)
 
 
 def present_result(link: SevenDigitalLink, result: LockerResult) -> PageView | None:
@@ -106,9 +161,197 @@ def last_page_query(query: LockerQuery, result: LockerResult) -> LockerQuery | N
     return query.with_(page=-(-page.total_items // query.page_size))
 
 
+def progress(state: SyncState | None, now=None) -> Progress | None:
+    """The indexing notice of a customer not indexed yet (None once indexed)."""
+    if state is None:
+        return Progress("waiting")
+    if state.indexed:
+        return Progress("done", state.pages_done, state.pages_total)
+    now = now or timezone.now()
+    if state.status == SyncState.Status.RUNNING and not state.lease_expired(now):
+        return Progress("indexing", state.pages_done, state.pages_total)
+    if state.status == SyncState.Status.FAILED:
+        return Progress("failed")
+    if state.attempts:
+        return Progress("retrying")
+    waited = state.requested_at is None or (now - state.requested_at).total_seconds() > sync.WAITING_SECONDS
+    return Progress("waiting" if waited else "indexing", state.pages_done, state.pages_total)
+
+
+# The customer's locker page
+
+
+def locker_body(request: HttpRequest, query: LockerQuery) -> Body | None:
+    """The locker page's body, None when the customer has no linked account."""
+    link, state = link_and_state(request.user)
+    if link is None:
+        return None
+    if state is None or not state.indexed:
+        return _live_body(request, link, state, query)
+    _maybe_refresh(link, state)
+    paused = breaker.paused()
+    key = _body_key(link, query, paused)
+    chunks = _cache_get(key, state.generation)
+    if chunks is None:
+        found = get_locker(link, query, state)
+        if found.last_page:
+            return Body(last_page=found.last_page)
+        chunks = _render_body(request, found)
+        _cache_set(key, chunks, _seconds_fresh(found.view), state.generation)
+    return Body(chunks, get_token(request).encode())
+
+
+def _live_body(
+    request: HttpRequest, link: SevenDigitalLink, state: SyncState | None, query: LockerQuery
+) -> Body:
+    """Not indexed yet: a page from 7digital, its HTML cached while the page is fresh."""
+    _maybe_refresh(link, state)
+    # The generation before the page: a link change in between then only drops this render.
+    slot, chunks = locker_cache.lookup(link.user_id, query.cache_key, render_variant())
+    status = 200
+    if chunks is None:
+        result = load_locker(link, query, slot=slot)
+        if last := last_page_query(query, result):
+            return Body(last_page=last)
+        found = Locker(link, query, result, present_result(link, result), indexed=False)
+        chunks = _render_body(request, found)
+        if result.fetched_at is not None:
+            locker_cache.store_html(slot, chunks, result.fetched_at)
+        if result.page is None and result.error and not result.relink:
+            status = 503
+    return Body(chunks, get_token(request).encode(), status)
+
+
+def render_variant() -> str:
+    """What a render depends on besides the page: its words and its local times."""
+    return f"{translation.get_language()}:{timezone.get_current_timezone_name()}"
+
+
+def _render_body(request: HttpRequest, found: Locker) -> tuple[bytes, ...]:
+    context = {
+        "query": found.query,
+        "result": found.result,
+        "view": found.view,
+        "cards": release_cards(request, found.view.releases, card_extras(found)) if found.view else (),
+        "sort_labels": SORT_LABELS,
+        "page_sizes": PAGE_SIZES,
+        "csrf_token": mark_safe(CSRF_MARK),  # noqa: S308 (our constant)
+        **search_context(found),
+    }
+    html = render_to_string(BODY_TEMPLATE, context, request)
+    return tuple(html.encode().split(CSRF_MARK.encode()))
+
+
+def page_with_body(
+    request: HttpRequest, template: str, body: Body, context: dict | None = None
+) -> HttpResponse:
+    """The full page around a body."""
+    context = {**(context or {}), "body": mark_safe(BODY_MARK)}  # noqa: S308 (our constant)
+    shell = render_to_string(template, context, request).encode()
+    head, tail = shell.split(BODY_MARK.encode(), 1)
+    return body.response(head, tail)
+
+
+def search_context(found: Locker) -> dict:
+    """The search form's context (index pages only: live pages have no search)."""
+    if found.narrowed is None:
+        return {"search_enabled": False}
+    return {
+        "search_enabled": True,
+        "facets": filters.facets(found.link.user_id, found.query, matches=found.narrowed.matches),
+        "terms": found.narrowed.terms,
+    }
+
+
+def card_extras(found: Locker) -> list[dict] | None:
+    """What each card shows besides its release: highlighted words, which tracks matched, Hide."""
+    if found.narrowed is None or found.view is None:
+        return None
+    terms, matches = found.narrowed.terms, found.narrowed.matches
+    matched = {r.id: matches.matched_tracks(r.id) if matches else None for r in found.view.releases}
+    return [
+        {
+            "terms": terms,
+            "matched": tuple(sorted(matched[release.id])) if matched[release.id] else None,
+            "hide_controls": True,
+            "hidden_mode": found.query.hidden,
+        }
+        for release in found.view.releases
+    ]
+
+
+def release_cards(
+    request: HttpRequest, releases: tuple[ReleaseView, ...], extras: list[dict] | None = None
+) -> list[SafeString]:
+    """Each release's `<article>`, rendered once per content (the key is what the card shows:
+    the release and the card's `extras` context)."""
+    context_key = render_variant()
+    extras = extras or [{} for _ in releases]
+    keys = [
+        _card_key(release, f"{context_key}:{extra!r}")
+        for release, extra in zip(releases, extras, strict=True)
+    ]
+    found = _cache_get_many(keys)
+    missing = [
+        (key, release, extra)
+        for key, release, extra in zip(keys, releases, extras, strict=True)
+        if key not in found
+    ]
+    if missing:
+        rendered = _render_cards(request, [(release, extra) for _, release, extra in missing])
+        fresh = {key: html for (key, _, _), html in zip(missing, rendered, strict=True)}
+        _cache_set_many(fresh, CARD_SECONDS)
+        found |= fresh
+    return [mark_safe(found[key]) for key in keys]  # noqa: S308 (our own rendered, escaped HTML)
+
+
+def _render_cards(request: HttpRequest, releases: list[tuple[ReleaseView, dict]]) -> list[str]:
+    """Render the card template many times in one context: context processors run once."""
+    template = engines["django"].engine.get_template("locker/_release.html")
+    context = RequestContext(request)
+    mark = mark_safe(CSRF_MARK)  # noqa: S308 (our constant)
+    out = []
+    with context.bind_template(template):  # runs the context processors (their csrf_token too)
+        for release, extra in releases:
+            with context.push(release=release, csrf_token=mark, **extra):
+                out.append(template.render(context))
+    return out
+
+
+def _card_key(release: ReleaseView, context_key: str) -> str:
+    digest = hashlib.blake2b(f"{context_key}:{release!r}".encode(), digest_size=16).hexdigest()
+    return f"locker:{VERSION}:card:{digest}"
+
+
+def _body_key(link: SevenDigitalLink, query: LockerQuery, paused: bool) -> str:
+    """Everything the body shows besides the index (whose generation is the cache version)."""
+    parts = (
+        link.user_id,
+        query.cache_key,
+        link.pk,
+        link.updated_at.timestamp(),
+        int(paused),
+        render_variant(),
+    )
+    return f"locker:{VERSION}:index-body:" + ":".join(str(p) for p in parts)
+
+
+def _seconds_fresh(view: PageView | None) -> int:
+    """Until the page's next pre-order comes out (its state changes then), at most an hour."""
+    now = timezone.now()
+    future = [
+        r.release_date for r in (view.releases if view else ()) if r.release_date and r.release_date > now
+    ]
+    if not future:
+        return PAGE_SECONDS
+    return max(1, min(PAGE_SECONDS, int((min(future) - now).total_seconds())))
+
+
 def fresh_row(link: SevenDigitalLink, release_id: int, track_id: int) -> tuple[ReleaseView, TrackView | None]:
-    """One track re-read from 7digital (after a download). Raises downloads.DownloadRefused."""
+    """One track re-read from 7digital (after a download), its answer written into the index.
+    Raises downloads.DownloadRefused."""
     found = find_track(link, release_id, track_id)
+    sync.apply_fresh(link.user_id, found.item)
     release = present_release(
         found.item,
         now=timezone.now(),
@@ -116,3 +359,36 @@ def fresh_row(link: SevenDigitalLink, release_id: int, track_id: int) -> tuple[R
         last_downloads=last_downloads(link.user_id, [track_id]),
     )
     return release, track_view(release, track_id)
+
+
+# Cache access: any backend error (Redis down) is a miss; the page still works, only slower.
+
+
+def _cache_get(key: str, version: int):
+    try:
+        return cache.get(key, version=version)
+    except Exception:
+        logger.warning("cache unavailable for a locker page")
+        return None
+
+
+def _cache_set(key: str, value, seconds: int, version: int) -> None:
+    try:
+        cache.set(key, value, seconds, version=version)
+    except Exception:
+        logger.warning("cache unavailable for a locker page")
+
+
+def _cache_get_many(keys: list[str]) -> dict:
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        logger.warning("cache unavailable for locker cards")
+        return {}
+
+
+def _cache_set_many(values: dict, seconds: int) -> None:
+    try:
+        cache.set_many(values, seconds)
+    except Exception:
+        logger.warning("cache unavailable for locker cards")

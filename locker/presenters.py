@@ -140,6 +140,11 @@ class ReleaseView:
     def blocked_tracks(self) -> tuple[TrackView, ...]:
         return tuple(t for t in self.tracks if not t.can_download)
 
+    @property
+    def bought(self) -> datetime | None:
+        """When it was bought: the newest purchase among its tracks."""
+        return max((t.purchase_date for t in self.tracks if t.purchase_date), default=None)
+
 
 @dataclass(frozen=True, slots=True)
 class PageView:

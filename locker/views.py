@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from locker import linking, preferences
-from locker.pages import locker_body, page_with_body
+from locker import linking, pages, preferences
 from locker.query import LockerQuery
 
 
@@ -26,14 +26,32 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def locker_page(request: HttpRequest) -> HttpResponse:
-    body = locker_body(request, LockerQuery.from_params(request.GET))
+    body = pages.locker_body(request, LockerQuery.from_params(request.GET))
     if body is None:
         return render(request, "locker/not_linked.html")
     if body.last_page:
         return redirect(f"{reverse('locker:locker')}?{body.last_page.querystring()}")
     if request.htmx and not request.htmx.history_restore_request:
         return body.response()
-    return page_with_body(request, "locker/locker.html", body)
+    _, state = pages.link_and_state(request.user)
+    progress = None if state is not None and state.indexed else pages.progress(state)
+    return pages.page_with_body(request, "locker/locker.html", body, {"progress": progress})
+
+
+@login_required
+@require_GET
+@never_cache
+def index_progress(request: HttpRequest) -> HttpResponse:
+    """The indexing notice alone, polled by htmx until the first sync is committed; then the
+    page's body is fetched again (`locker-indexed`), now from the index."""
+    link, state = pages.link_and_state(request.user)
+    if link is None:
+        return HttpResponse(status=204)
+    progress = pages.progress(state)
+    response = render(request, "locker/_index_progress.html", {"progress": progress})
+    if progress.state == "done":
+        response["HX-Trigger"] = "locker-indexed"
+    return response
 
 
 @login_required

@@ -57,7 +57,13 @@ INSTALLED_APPS = [
     "locker.support",
     "locker.sevendigital_provider",
     "locker.widget",
+    "locker.library",
+    "django_tasks_db",
 ]
+
+# Background work (the locker index's syncs): Django's Tasks framework on django-tasks-db, whose
+# worker is `manage.py db_worker` (README "Background worker"). Tasks wait in the database itself.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "lockersite.logging.RequestIdMiddleware",  # request id, Server-Timing, JSON access line
@@ -283,6 +289,11 @@ SUPPORT_AUDIT_TRUSTED_PROXIES = env_int("SUPPORT_AUDIT_TRUSTED_PROXIES", 0)
 # Locker behaviour
 LOCKER_CACHE_SECONDS = env_int("LOCKER_CACHE_SECONDS", 60, minimum=1)
 LOCKER_STALE_SECONDS = env_int("LOCKER_STALE_SECONDS", 24 * 3600, minimum=1)
+# The locker index (locker/library): a visit refreshes an index older than this in the background.
+LOCKER_SYNC_SECONDS = env_int("LOCKER_SYNC_SECONDS", 600, minimum=1)
+# Leading words that sorting by artist or title ignores ("The Beatles" sorts under B), like
+# Navidrome's IgnoredArticles: space-separated, compared case-insensitively.
+LOCKER_IGNORED_ARTICLES = env_list("LOCKER_IGNORED_ARTICLES", "The A An", sep=None)
 
 # Tokens are encrypted at rest with MultiFernet: the first key encrypts, all keys decrypt.
 TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS")

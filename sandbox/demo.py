@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 
+from . import big
 from .catalogue import (
     AAC_320,
     FLAC,
@@ -42,8 +43,9 @@ ACCOUNTS = (
     DemoAccount("108596531", "small@sandbox.test", "small", "small-token", "small-secret="),
     DemoAccount("108596532", "other@sandbox.test", "other", "other-token", "other-secret"),
     DemoAccount("108596533", "empty@sandbox.test", "empty", "empty-token", "empty-secret"),
+    DemoAccount("108596534", "big@sandbox.test", "big", "big-token", "big-secret="),
 )
-DEMO, SMALL, OTHER, EMPTY = ACCOUNTS
+DEMO, SMALL, OTHER, EMPTY, BIG = ACCOUNTS
 
 
 @dataclass(frozen=True)
@@ -365,7 +367,10 @@ def demo_catalogue() -> Catalogue:
         builder.add(spec)
     for index in range(FILLER_COUNT):
         builder.add(builder.filler_spec(index))
-    return Catalogue(builder.releases, builder.tracks, builder.by_key)
+    big_releases, big_tracks = big.big_releases(render_date)
+    return Catalogue(
+        {**builder.releases, **big_releases}, {**builder.tracks, **big_tracks}, builder.by_key
+    )
 
 
 class _Purchases:
@@ -377,49 +382,63 @@ class _Purchases:
         self.rng = rng
         self.rows: list[LockerRow] = []
         self.clock = datetime(2009, 3, 2, 10, 15, tzinfo=UTC)
+        self.step_days = (3, 60)
         self.baskets = 0
 
     def album(self, key: str, remaining: list[int] | None = None, legacy: bool = False) -> None:
         """A complete-album purchase: every track, one basket."""
-        tracks = self._tracks(key)
+        self.album_of(self.catalogue.by_key[key], remaining, legacy)
+
+    def album_of(
+        self, release_id: int, remaining: list[int] | None = None, legacy: bool = False
+    ) -> None:
+        tracks = self.catalogue.tracks[release_id]
         counts = remaining or [self._count() for _ in tracks]
         purchase_id, date = self._basket(legacy)
         for track, count in zip(tracks, counts * len(tracks), strict=False):
-            self._row(key, track, purchase_id, date, True, count)
+            self._row(release_id, track, purchase_id, date, True, count)
 
     def singles(self, key: str, numbers: list[int], same_basket: bool = False) -> None:
         """Individual track purchases, each in its own basket unless `same_basket`."""
-        tracks = self._tracks(key)
+        self.singles_of(self.catalogue.by_key[key], numbers, same_basket)
+
+    def singles_of(self, release_id: int, numbers: list[int], same_basket: bool = False) -> None:
+        tracks = self.catalogue.tracks[release_id]
         purchase_id, date = self._basket()
         for number in numbers:
             if not same_basket:
                 purchase_id, date = self._basket()
-            self._row(key, tracks[number - 1], purchase_id, date, False, self._count())
+            self._row(release_id, tracks[number - 1], purchase_id, date, False, self._count())
 
     def basket(self, keys: list[str]) -> None:
         """Several whole releases bought together in one basket."""
         purchase_id, date = self._basket()
         for key in keys:
-            for track in self._tracks(key):
-                self._row(key, track, purchase_id, date, True, self._count())
-
-    def _tracks(self, key: str) -> tuple[SbTrack, ...]:
-        return self.catalogue.tracks[self.catalogue.by_key[key]]
+            release_id = self.catalogue.by_key[key]
+            for track in self.catalogue.tracks[release_id]:
+                self._row(release_id, track, purchase_id, date, True, self._count())
 
     def _count(self) -> int:
         return self.rng.choice((5, 5, 5, 5, 5, 10, 10, 4, 3, 2, 1, 0))
 
     def _basket(self, legacy: bool = False) -> tuple[int, str]:
-        self.clock += timedelta(days=self.rng.randrange(3, 60), seconds=self.rng.randrange(86_400))
+        self.clock += timedelta(
+            days=self.rng.randrange(*self.step_days), seconds=self.rng.randrange(86_400)
+        )
         self.clock = self.clock.replace(microsecond=self.rng.randrange(1, 100) * 10_000)
         self.baskets += 1
         purchase_id = 0 if legacy else 814_900_000 + self.rng.randrange(10_000) * 37
         return purchase_id, render_date(self.clock, self.baskets)
 
     def _row(
-        self, key: str, track: SbTrack, purchase_id: int, date: str, complete: bool, count: int
+        self,
+        release_id: int,
+        track: SbTrack,
+        purchase_id: int,
+        date: str,
+        complete: bool,
+        count: int,
     ) -> None:
-        release_id = self.catalogue.by_key[key]
         row = LockerRow(self.account.id, release_id, track.id, purchase_id, date, complete, count)
         self.rows.append(row)
 
@@ -464,4 +483,7 @@ def demo_locker_rows() -> tuple[LockerRow, ...]:
         purchases = _Purchases(account, catalogue, rng)
         plan(purchases)
         rows.extend(purchases.rows)
+    purchases = _Purchases(BIG, catalogue, random.Random(big.BIG_SEED + 1))
+    big.big_purchases(purchases, sorted(r for r in catalogue.releases if r >= big.FIRST_RELEASE_ID))
+    rows.extend(purchases.rows)
     return tuple(rows)

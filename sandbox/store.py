@@ -20,7 +20,7 @@ from pathlib import Path
 from .catalogue import DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET
 from .demo import ACCOUNTS, LockerRow, demo_locker_rows
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE consumers (key TEXT PRIMARY KEY, secret TEXT NOT NULL);
 CREATE TABLE accounts (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, password TEXT NOT NULL);
@@ -44,6 +44,7 @@ CREATE TABLE locker (
     remaining INTEGER NOT NULL, PRIMARY KEY (account_id, release_id, track_id)
 );
 CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE locker_seed AS SELECT * FROM locker;
 """
 TABLES = (
     "consumers",
@@ -118,10 +119,21 @@ class Store:
             if self._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
                 return
             # A new or older sandbox file: start again, it only ever holds demo data.
-            drops = "".join(f"DROP TABLE IF EXISTS {table};\n" for table in TABLES)
+            drops = "".join(f"DROP TABLE IF EXISTS {t};\n" for t in (*TABLES, "locker_seed"))
             self._conn.executescript(
                 f"BEGIN;\n{drops}{SCHEMA}PRAGMA user_version={SCHEMA_VERSION};\nCOMMIT;"
             )
+            # The demo lockers (over 20,000 rows with the big account) are generated once per
+            # file; a reset copies them in SQL, which keeps the tests' per-test reset cheap.
+            with self._transaction() as db:
+                db.executemany(
+                    "INSERT INTO locker_seed VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (r.account_id, r.release_id, r.track_id, r.purchase_id, r.purchase_date,
+                         int(r.complete_album), r.remaining)
+                        for r in demo_locker_rows()
+                    ],
+                )  # fmt: skip
 
     def reset(self) -> None:
         """Forget everything (tokens, counts, faults) and load the demo data again."""
@@ -138,14 +150,7 @@ class Store:
                     "INSERT INTO access_tokens VALUES (?, ?, ?, ?, 0, 1, ?)",
                     (a.token, a.token_secret, DEMO_CONSUMER_KEY, a.id, now),
                 )
-            db.executemany(
-                "INSERT INTO locker VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (r.account_id, r.release_id, r.track_id, r.purchase_id, r.purchase_date,
-                     int(r.complete_album), r.remaining)
-                    for r in demo_locker_rows()
-                ],
-            )  # fmt: skip
+            db.execute("INSERT INTO locker SELECT * FROM locker_seed")
 
     # Consumers and accounts
 
@@ -304,6 +309,15 @@ class Store:
                 (account_id, release_id, track_id),
             )
             return cursor.rowcount == 1
+
+    def remove_purchase(self, account_id: str, release_id: int, track_id: int | None = None) -> int:
+        """A refund or removal: the release (or one of its tracks) leaves the account's locker."""
+        with self._transaction() as db:
+            sql = "DELETE FROM locker WHERE account_id = ? AND release_id = ?"
+            args: tuple = (account_id, release_id)
+            if track_id is not None:
+                sql, args = sql + " AND track_id = ?", (*args, track_id)
+            return db.execute(sql, args).rowcount
 
     # Settings
 

@@ -18,10 +18,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, gettext_lazy
 
-from locker import linking, locker_cache
-from locker.loader import LockerResult, load_locker
+from locker import linking, locker_cache, pages
+from locker.library import sync
+from locker.loader import LockerResult
 from locker.models import DownloadEvent, SevenDigitalLink
-from locker.pages import last_page_query, present_result
 from locker.query import PAGE_SIZES, SORT_LABELS, LockerQuery
 from locker.support import audit
 from locker.support.admin_tools import can_look_up, locker_url
@@ -48,8 +48,9 @@ ACTIONS = {
             AuditEntry.Action.REFRESH,
             gettext_lazy("Refresh the cached locker"),
             gettext_lazy(
-                "Drops every cached page of this customer's locker, so the next view (theirs or yours) "
-                "asks 7digital again. The last good copy is kept for outages."
+                "Drops every cached page of this customer's locker and queues a full sync of their locker "
+                "index from 7digital; pages show the new index once the sync has finished. The last good "
+                "copy is kept for outages."
             ),
             gettext_lazy("Yes, refresh"),
             needs_link=False,
@@ -90,10 +91,10 @@ def locker(request: HttpRequest, model_admin, user_id: int) -> HttpResponse:
     customer = _customer(request, user_id)
     link = SevenDigitalLink.objects.filter(user=customer).first()
     query = LockerQuery.from_params(request.GET)
-    result = load_locker(link, query) if link else None
-    if result and (last := last_page_query(query, result)):
-        return redirect(f"{locker_url(customer.pk)}?{last.querystring()}")
-    view = present_result(link, result) if result else None
+    found = pages.get_locker(link, query) if link else None
+    if found and found.last_page:
+        return redirect(f"{locker_url(customer.pk)}?{found.last_page.querystring()}")
+    result, view = (found.result, found.view) if found else (None, None)
     history = Paginator(DownloadEvent.objects.filter(user=customer), HISTORY_PAGE_SIZE).get_page(
         request.GET.get("history")
     )
@@ -119,6 +120,8 @@ def locker(request: HttpRequest, model_admin, user_id: int) -> HttpResponse:
         "sort_labels": SORT_LABELS,
         "page_sizes": PAGE_SIZES,
         "history": history,
+        "index": sync.state(customer.pk),
+        "indexed": bool(found and found.indexed),
         "actions": [a for a in ACTIONS.values() if link or not a.needs_link],
     }
     return TemplateResponse(request, "admin/support/locker.html", context)
@@ -163,6 +166,11 @@ def _perform(request: HttpRequest, chosen: SupportAction, customer, link) -> tup
     who = customer.email or customer.get_username()
     if chosen.slug == "refresh":
         locker_cache.invalidate(customer.pk)
+        if link is not None:
+            sync.request_sync(customer.pk, full=True, force=True)
+            return True, gettext(
+                "The cached locker of %(who)s was dropped and a full sync of their index was queued."
+            ) % {"who": who}
         return True, gettext(
             "The cached locker of %(who)s was dropped; this page now shows 7digital's answer."
         ) % {"who": who}

@@ -18,10 +18,9 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from locker import download_views, linking
+from locker import download_views, linking, pages
 from locker.downloads import DownloadRefused
-from locker.loader import load_locker
-from locker.pages import fresh_row, last_page_query, present_result
+from locker.pages import fresh_row
 from locker.query import LockerQuery
 from locker.widget import auth, conf
 from locker.widget.framing import allowed_origins, framable, own_origin
@@ -106,11 +105,15 @@ def _body_context(user, query: LockerQuery, options: WidgetOptions) -> dict:
     link = linking.get_link(user)
     if link is None:
         return {"link": None}
-    result = load_locker(link, query)
-    if last := last_page_query(query, result):  # past the end: show the last page
-        query, result = last, load_locker(link, last)
-    view = present_result(link, result)
-    return {"link": link, "result": result, "view": view, "query": query, "nav": _nav(query, view, options)}
+    found = pages.get_locker_or_last(link, query)  # past the end: the last page
+    view = found.view
+    return {
+        "link": link,
+        "result": found.result,
+        "view": view,
+        "query": found.query,
+        "nav": _nav(found.query, view, options),
+    }
 
 
 def _nav(query: LockerQuery, view, options: WidgetOptions) -> dict:

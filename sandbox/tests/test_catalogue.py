@@ -124,3 +124,18 @@ def test_dates_use_every_7digital_variant():
         assert any(re.search(pattern, d) for d in dates), pattern
     assert all(parse_date(d) for d in dates)
     assert all(parse_date(r.purchase_date) < datetime.now(UTC) for r in demo_locker_rows())
+
+
+def test_big_account_is_a_serious_collection():
+    rows = rows_of("big@sandbox.test")
+    releases = releases_of("big@sandbox.test")
+    assert len(releases) == 2_000
+    assert len(rows) >= 20_000
+    assert {r.type for r in releases} == {"Album", "EP", "Single"}
+    assert any(not r.available for r in releases) and any(r.is_preorder() for r in releases)
+    assert any(not r.complete_album for r in rows) and {0, 1, 5} <= {r.remaining for r in rows}
+    assert len({r.artist.id for r in releases}) >= 200
+    assert len({parse_date(r.purchase_date).year for r in rows}) >= 10
+    assert all(parse_date(r.purchase_date) < datetime.now(UTC) for r in rows)
+    demo_ids = {r.id for r in releases_of("demo@sandbox.test")}
+    assert not demo_ids & {r.id for r in releases}

@@ -150,6 +150,7 @@ def test_accounts_endpoint_lists_no_secrets(sandbox):
         "small@sandbox.test",
         "other@sandbox.test",
         "empty@sandbox.test",
+        "big@sandbox.test",
     }
     assert next(a for a in accounts if a["email"] == DEMO) == {
         "email": DEMO,

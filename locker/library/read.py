@@ -1,0 +1,60 @@
+"""Read one page of a customer's index as the client's typed objects: no call to 7digital."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import connection
+from django.db.models import F
+from django.db.models.functions import Collate
+
+from locker.library import convert, filters
+from locker.library.models import IndexedTrack
+from locker.query import LockerQuery
+from locker.sevendigital.types import LockerPage
+
+# 7digital's sorts, on the index. Artist and title ignore leading articles (articles.py).
+ORDERING = {
+    "purchaseDate desc": ("upstream_position",),
+    "purchaseDate asc": ("-upstream_position",),
+    "artistName asc": ("sort_artist", "sort_title", "upstream_position"),
+    "artistName desc": ("-sort_artist", "-sort_title", "upstream_position"),
+    "releaseTitle asc": ("sort_title", "sort_artist", "upstream_position"),
+    "releaseTitle desc": ("-sort_title", "-sort_artist", "upstream_position"),
+}
+
+
+def ordering(sort: str) -> list:
+    """The sort's columns, compared by code point on every database (PostgreSQL's default
+    collation would otherwise order spaces and punctuation its own way)."""
+    columns = []
+    for name in ORDERING[sort]:
+        column = name.lstrip("-")
+        expression = F(column)
+        if connection.vendor == "postgresql" and column.startswith("sort_"):
+            expression = Collate(expression, "C")
+        columns.append(expression.desc() if name.startswith("-") else expression.asc())
+    return columns
+
+
+def read_page(user_id: int, query: LockerQuery) -> LockerPage:
+    return read_narrowed(user_id, query)[0]
+
+
+def read_narrowed(user_id: int, query: LockerQuery) -> tuple[LockerPage, filters.Narrowed]:
+    """The page of the releases passing the query's search and filters, and what it matched."""
+    narrowed = filters.narrow(user_id, query)
+    releases = narrowed.releases
+    total = releases.count()
+    start = (query.page - 1) * query.page_size
+    rows = (
+        list(releases.order_by(*ordering(query.sort))[start : start + query.page_size])
+        if total > start
+        else []
+    )
+    tracks: dict[int, list[IndexedTrack]] = defaultdict(list)
+    for track in IndexedTrack.objects.filter(release__in=[row.pk for row in rows]):
+        tracks[track.release_id].append(track)
+    items = tuple(convert.to_locker_release(row, tracks[row.pk]) for row in rows)
+    page = LockerPage(page=query.page, page_size=query.page_size, total_items=total, releases=items)
+    return page, narrowed

@@ -1,0 +1,77 @@
+"""Search and filter helpers for templates: highlighted matches and links that change one filter."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from locker.library.search import Terms, fold, tokens
+from locker.query import LockerQuery
+
+register = template.Library()
+_WORD = re.compile(r"[^\W_]+")
+_CJK_CHAR = re.compile("[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+
+
+@register.simple_tag
+def highlight(text: str, terms: Terms | None = None) -> SafeString:
+    """`text` escaped, with each word a search token starts (and each searched CJK character)
+    wrapped in <mark>. Every piece of text is escaped on its own: marks never come from input."""
+    text = str(text or "")
+    wanted = set(terms.flat) if isinstance(terms, Terms) else set()
+    if not wanted:
+        return escape(text)
+    out, last = [], 0
+    for match in _WORD.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        out.append(_marked(match.group(), wanted))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))  # noqa: S308 (every part escaped above)
+
+
+def _marked(word: str, wanted: set[str]) -> str:
+    if _CJK_CHAR.search(word):
+        return "".join(
+            f"<mark>{escape(c)}</mark>" if _CJK_CHAR.match(c) and fold(c) in wanted else escape(c)
+            for c in word
+        )
+    folded = "".join(tokens(word))
+    if any(folded.startswith(t) for t in wanted if not _CJK_CHAR.match(t)):
+        return f"<mark>{escape(word)}</mark>"
+    return escape(word)
+
+
+@register.filter
+def query_without(query: LockerQuery, names: str) -> str:
+    """The querystring without the comma-separated URL parameters (a chip's "remove" link)."""
+    return query.without(*[n.strip() for n in names.split(",") if n.strip()]).querystring()
+
+
+@register.simple_tag
+def query_with(query: LockerQuery, **changes) -> str:
+    """The querystring with fields changed, back on page 1 (e.g. a filter choice's link)."""
+    return query.with_(page=1, **changes).querystring()
+
+
+@dataclass(frozen=True, slots=True)
+class SplitTracks:
+    first: tuple  # the tracks that matched, in release order
+    rest: tuple  # the others (one click away)
+
+
+@register.simple_tag
+def split_matches(release, matched=None) -> SplitTracks | None:
+    """A release found through some of its tracks (`matched`: their ids): those first, the rest
+    after; None when the whole release matched or nothing was searched."""
+    if not matched or isinstance(matched, str):  # a missing variable renders as ""
+        return None
+    wanted = set(matched)
+    tracks = release.tracks
+    return SplitTracks(
+        tuple(t for t in tracks if t.id in wanted), tuple(t for t in tracks if t.id not in wanted)
+    )

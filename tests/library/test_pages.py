@@ -1,0 +1,256 @@
+"""Locker pages once the index is synced: no call to 7digital, the same markup and states, the
+indexing notice before that, and downloads writing their fresh answer into the index."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone, translation
+
+from locker import pages
+from locker.library import sync
+from locker.library.articles import sort_key
+from locker.library.models import IndexedRelease, IndexedTrack, SyncState
+from locker.pages import CSRF_MARK
+from locker.query import LockerQuery
+from tests.conftest import link_to_sandbox
+from tests.library.test_sync import locker_calls
+
+SORTS = [
+    "purchaseDate desc",
+    "purchaseDate asc",
+    "artistName asc",
+    "artistName desc",
+    "releaseTitle asc",
+    "releaseTitle desc",
+]
+
+
+def titles(html: str) -> list[str]:
+    return re.findall(r'<h2 id="release-\d+-title">([^<]*)', html)
+
+
+@pytest.fixture
+def indexed_client(client, customer, sandboxed):
+    link_to_sandbox(customer, sandboxed, "demo@sandbox.test")
+    assert sync.run(customer.pk, full=True) == "synced"
+    client.force_login(customer)
+    return client
+
+
+@pytest.fixture
+def small_indexed(client, customer, sandboxed):
+    link_to_sandbox(customer, sandboxed, "small@sandbox.test")
+    assert sync.run(customer.pk, full=True) == "synced"
+    client.force_login(customer)
+    return client
+
+
+def test_index_pages_sorts_and_partials_make_no_upstream_call(indexed_client, customer, sandboxed):
+    total = IndexedRelease.objects.filter(user=customer).count()
+    sandboxed.clear_log()
+    for sort in SORTS:
+        for page in (1, 2):
+            response = indexed_client.get("/locker/", {"sort": sort, "pageSize": 50, "page": page})
+            assert response.status_code == HTTPStatus.OK
+            html = response.content.decode()
+            assert len(titles(html)) == (50 if page == 1 else total - 50)
+            assert f"of {total} releases" in html
+    partial = indexed_client.get("/locker/", {"page": 2}, headers={"HX-Request": "true"})
+    assert partial.content.decode().startswith('<div id="locker-body"') and b"<html" not in partial.content
+    assert locker_calls(sandboxed) == 0
+
+
+def test_index_pages_show_the_same_releases_as_the_live_pages(client, customer_factory, sandboxed):
+    live, synced = customer_factory("live@example.com"), customer_factory("synced@example.com")
+    for user in (live, synced):
+        link_to_sandbox(user, sandboxed, "demo@sandbox.test")
+    sync.run(synced.pk, full=True)
+    for page in (1, 2, 3):
+        client.force_login(live)
+        live_html = client.get("/locker/", {"page": page, "pageSize": 20}).content.decode()
+        client.force_login(synced)
+        index_html = client.get("/locker/", {"page": page, "pageSize": 20}).content.decode()
+        assert titles(index_html) == titles(live_html)
+        states = [re.findall(r'class="track state-(\w+)"', h) for h in (index_html, live_html)]
+        assert states[0] == states[1]
+
+
+def test_sorting_by_artist_or_title_ignores_leading_articles(indexed_client, customer, settings):
+    artists = []
+    for page in (1, 2):
+        html = indexed_client.get(
+            "/locker/", {"sort": "artistName asc", "pageSize": 50, "page": page}
+        ).content.decode()
+        artists += re.findall(r'<p class="artist">([^<]*)</p>', html)
+    assert any(a.startswith("The ") for a in artists)
+    keys = [sort_key(a.replace("&amp;", "&")) for a in artists]
+    assert keys == sorted(keys)
+    assert sort_key("The Beatles") == "beatles" and sort_key("An Zoë") == "zoe" and sort_key("The") == "the"
+    settings.LOCKER_IGNORED_ARTICLES = ["Le", "Die"]
+    assert sort_key("Le Tigre") == "tigre" and sort_key("The Beatles") == "the beatles"
+
+
+def test_cached_index_pages_and_cards_hold_no_csrf_token(indexed_client, customer):
+    html = indexed_client.get("/locker/", {"pageSize": 50}).content.decode()
+    assert re.search(r'name="csrfmiddlewaretoken" value="\w{64}"', html) and CSRF_MARK not in html
+    link, state = pages.link_and_state(customer)
+    query = LockerQuery(page_size=50)
+    body = cache.get(pages._body_key(link, query, False), version=state.generation)
+    cards = [
+        cache.get(pages._card_key(release, f"{translation.get_language()}:UTC"))
+        for release in pages.get_locker(link, query, state).view.releases
+    ]
+    assert body and len(cards) == 50 and all(cards)
+    for chunk in [*body, *(c.encode() for c in cards)]:
+        assert not re.search(rb'name="csrfmiddlewaretoken" value="\w', chunk)
+    # A second session (another CSRF secret) gets its own token in every form of the cached page.
+    from django.test import Client
+
+    other = Client(enforce_csrf_checks=True)
+    other.force_login(customer)
+    second = other.get("/locker/", {"pageSize": 50}).content.decode()
+    form = re.search(r'<li class="track state-downloadable".*?(<form method="post".*?</form>)', second, re.S)[
+        1
+    ]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]+)"', form))
+    fields["format"] = re.search(r'name="format" value="(\d+)"', form)[1]
+    assert other.post("/locker/download/", fields).status_code == HTTPStatus.FOUND
+
+
+def test_a_visit_to_an_old_index_answers_at_once_and_refreshes_in_the_background(
+    indexed_client, customer, sandboxed, settings
+):
+    from django_tasks_db.models import DBTaskResult
+
+    queued = DBTaskResult.objects.filter(task_path="locker.library.tasks.sync_locker")
+    before = queued.count()
+    sandboxed.clear_log()
+    indexed_client.get("/locker/")
+    assert queued.count() == before  # fresh enough: nothing queued
+    old = timezone.now() - timedelta(seconds=settings.LOCKER_SYNC_SECONDS + 1)
+    SyncState.objects.filter(user=customer).update(synced_at=old, finished_at=old)
+    response = indexed_client.get("/locker/")
+    assert response.status_code == HTTPStatus.OK and len(titles(response.content.decode())) == 10
+    assert locker_calls(sandboxed) == 0  # the page came from the index
+    assert queued.count() == before + 1 and SyncState.objects.get(user=customer).status == "pending"
+    indexed_client.get("/locker/")
+    assert queued.count() == before + 1  # one refresh queued, however many visits
+    assert sync.run(customer.pk) == "unchanged" and locker_calls(sandboxed) == 1
+
+
+def test_the_page_shows_indexing_progress_as_a_progress_bar_polled_by_htmx(client, customer, sandboxed):
+    link_to_sandbox(customer, sandboxed, "demo@sandbox.test")
+    client.force_login(customer)
+    SyncState.objects.filter(user=customer).update(
+        status="running", pages_done=3, pages_total=40, lease_until=timezone.now() + timedelta(seconds=60)
+    )
+    html = client.get("/locker/").content.decode()
+    assert "<article" in html  # meanwhile, live pages
+    assert "Indexing your locker: 3 of 40 pages" in html
+    assert re.search(r'<progress id="locker-index-bar" max="40" value="3">', html)
+    assert re.search(r'hx-get="/locker/index/progress/" hx-trigger="every 1s"', html)
+
+    SyncState.objects.filter(user=customer).update(pages_done=4)
+    partial = client.get("/locker/index/progress/", headers={"HX-Request": "true"})
+    assert "Indexing your locker: 4 of 40 pages" in partial.content.decode()
+    assert partial["Cache-Control"].startswith("max-age=0")
+
+    SyncState.objects.filter(user=customer).update(lease_until=None)  # that sync's worker died
+    assert sync.run(customer.pk, full=True) == "synced"
+    done = client.get("/locker/index/progress/", headers={"HX-Request": "true"})
+    assert "Your whole locker is indexed" in done.content.decode() and "hx-get" not in done.content.decode()
+    assert done["HX-Trigger"] == "locker-indexed"
+    page = client.get("/locker/").content.decode()
+    assert "Indexing your locker" not in page
+    assert 'hx-trigger="locker-indexed from:body"' in page  # what the body listens for
+
+
+def test_with_no_worker_the_locker_works_page_by_page_and_says_indexing_is_waiting(
+    client, customer, sandboxed
+):
+    link_to_sandbox(customer, sandboxed, "demo@sandbox.test")
+    SyncState.objects.filter(user=customer).update(
+        requested_at=timezone.now() - timedelta(seconds=sync.WAITING_SECONDS + 1)
+    )
+    client.force_login(customer)
+    sandboxed.clear_log()
+    html = client.get("/locker/", {"page": 2}).content.decode()
+    assert len(titles(html)) == 10 and locker_calls(sandboxed) == 1
+    assert "Indexing your locker is waiting to start" in html
+    assert not IndexedRelease.objects.filter(user=customer).exists()
+
+
+def test_a_download_writes_the_fresh_answer_into_the_index(small_indexed, customer, sandboxed):
+    html = small_indexed.get("/locker/", {"pageSize": 50}).content.decode()
+    release, track = map(
+        int, re.search(r'<li class="track state-last_download" id="track-(\d+)-(\d+)"', html).groups()
+    )
+    form = re.search(rf'id="track-{release}-{track}".*?<form method="post".*?</form>', html, re.S)[0]
+    fmt = re.search(r'name="format" value="(\d+)"', form)[1]
+    response = small_indexed.post("/locker/download/", {"release": release, "track": track, "format": fmt})
+    assert response.status_code == HTTPStatus.FOUND
+    from django_tasks_db.models import DBTaskResult
+
+    assert DBTaskResult.objects.filter(task_path="locker.library.tasks.recheck_track").exists()
+    import requests
+
+    assert requests.get(response["Location"], timeout=5).status_code == 200  # the file: 7digital counts it
+    row = small_indexed.get(f"/locker/track/{release}/{track}/", headers={"HX-Request": "true"})
+    assert "state-exhausted" in row.content.decode()
+    indexed = IndexedTrack.objects.get(user=customer, release__release_id=release, track_id=track)
+    assert indexed.remaining_downloads == 0 and indexed.checked_at is not None
+    sandboxed.clear_log()
+    page = small_indexed.get("/locker/", {"pageSize": 50}).content.decode()
+    assert f'<li class="track state-exhausted" id="track-{release}-{track}"' in page
+    assert "Downloaded on" in page
+    assert locker_calls(sandboxed) == 0
+
+
+def test_a_sync_that_read_a_track_before_a_download_keeps_the_download_answer(
+    small_indexed, customer, sandboxed
+):
+    account = sandboxed.store.account_by_email("small@sandbox.test")
+    row = (
+        IndexedTrack.objects.filter(user=customer, remaining_downloads__gt=1)
+        .select_related("release")
+        .first()
+    )
+    real_commit = sync._commit
+
+    def download_before_commit(*args, **kwargs):
+        sandboxed.store.use_download(account.id, row.release.release_id, row.track_id)
+        pages.fresh_row(customer.sevendigital_link, row.release.release_id, row.track_id)
+        return real_commit(*args, **kwargs)
+
+    sync._commit = download_before_commit
+    try:
+        assert sync.run(customer.pk, full=True) == "synced"
+    finally:
+        sync._commit = real_commit
+    after = IndexedTrack.objects.get(
+        user=customer, release__release_id=row.release.release_id, track_id=row.track_id
+    )
+    assert after.remaining_downloads == row.remaining_downloads - 1
+
+
+def test_a_link_needing_renewal_shows_the_index_with_downloads_off(small_indexed, customer, sandboxed):
+    customer.sevendigital_link.mark_needs_relink("revoked")
+    sandboxed.clear_log()
+    html = small_indexed.get("/locker/").content.decode()
+    assert "Link your 7digital account again" in html and "<article" in html
+    assert not re.search(r'<button type="submit" name="format"[^>]*class="button download[^"]*"\s*>', html)
+    assert locker_calls(sandboxed) == 0
+
+
+def test_unlinking_deletes_the_index(small_indexed, customer):
+    assert IndexedRelease.objects.filter(user=customer).exists()
+    small_indexed.post("/locker/unlink/")
+    assert not IndexedRelease.objects.filter(user=customer).exists()
+    assert not IndexedTrack.objects.filter(user=customer).exists()
+    assert not SyncState.objects.filter(user=customer).exists()
+    assert "Link your 7digital account" in small_indexed.get("/locker/").content.decode()
