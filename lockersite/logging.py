@@ -180,6 +180,8 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
 
     def _log(self, request, response, elapsed_ms: float, upstream) -> None:
+        from lockersite.client_ip import client_ip  # settings.py imports this module: import late
+
         user = getattr(request, "user", None)
         status = response.status_code
         level = logging.ERROR if status >= 500 else logging.INFO
@@ -198,7 +200,7 @@ class RequestIdMiddleware:
                 "upstream_calls": upstream.calls,
                 "upstream_ms": round(upstream.seconds * 1000, 2),
                 "user_id": user.pk if user is not None and getattr(user, "is_authenticated", False) else None,
-                "remote_addr": request.META.get("REMOTE_ADDR", ""),
+                "remote_addr": client_ip(request) or request.META.get("REMOTE_ADDR", ""),
             },
         )
 

@@ -26,6 +26,7 @@ from lockersite.env import (
     env_url,
 )
 from lockersite.logging import logging_config
+from lockersite.mail import mailers_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -218,7 +219,16 @@ LOGIN_REDIRECT_URL = "locker:locker"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Sign-up and reset never say whether an address has an account: that needs mandatory verification
+# (a taken address gets the same "check your mail" answer, its owner a mail saying so).
+ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory").lower()
+if ACCOUNT_EMAIL_VERIFICATION not in {"mandatory", "optional", "none"}:
+    raise ImproperlyConfigured(
+        f"ACCOUNT_EMAIL_VERIFICATION must be mandatory, optional or none, not {ACCOUNT_EMAIL_VERIFICATION!r}"
+    )
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # opening the link shows a button; only its POST confirms
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True  # only in the browser session that signed up
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
@@ -227,20 +237,19 @@ SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_REAUTHENTICATION_REQUIRED = False
-SOCIALACCOUNT_ADAPTER = "locker.sevendigital_provider.adapter.SocialAccountAdapter"
-MAILERS = {
-    "default": {
-        "BACKEND": env_str(
-            "EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEBUG
-            else "django.core.mail.backends.smtp.EmailBackend",
-        ),
-        "OPTIONS": {"host": env_str("EMAIL_HOST", "localhost"), "port": env_int("EMAIL_PORT", 25)}
-        if not DEBUG
-        else {},
-    }
+ACCOUNT_ADAPTER = "locker.account_adapter.AccountAdapter"
+# Failed sign-ins (a right password rolls its attempt back; locker/account_adapter.py). One account
+# from one address waits longer and longer: 5 a minute, 10 in 10 minutes, 20 an hour. One address,
+# whatever the account: 10 a minute, 50 an hour. One account from every address: 100 an hour, which
+# only guesses spread over many addresses reach. No one's wrong passwords lock the customer out.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed_from_address": "5/m/key,10/10m/key,20/h/key",
+    "login_failed": "10/m/ip,50/h/ip,100/h/key",
 }
+SOCIALACCOUNT_ADAPTER = "locker.sevendigital_provider.adapter.SocialAccountAdapter"
+# Mail (lockersite/mail.py): the console in DEBUG, else SMTP from EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL and EMAIL_TIMEOUT (10 s).
+MAILERS = mailers_from_env(debug=DEBUG)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "locker@localhost")
 
 # 7digital. The defaults are the local sandbox (`python -m sandbox serve`, port 8001).
@@ -283,8 +292,13 @@ SOCIALACCOUNT_PROVIDERS = {
 # Artwork hosts the browser may load images from (the locker hands out absolute image URLs).
 ARTWORK_HOSTS = env_list("ARTWORK_HOSTS", "http://127.0.0.1:8001 https://artwork-cdn.7static.com", sep=None)
 
-# Support audit log: how many reverse proxies in front of us append to X-Forwarded-For (0: trust none).
-SUPPORT_AUDIT_TRUSTED_PROXIES = env_int("SUPPORT_AUDIT_TRUSTED_PROXIES", 0)
+# How many reverse proxies of ours append to X-Forwarded-For (0: trust none; 1 behind the documented
+# nginx). Sign-in rate limits and the support audit log both take the client's address from it
+# (lockersite/client_ip.py). SUPPORT_AUDIT_TRUSTED_PROXIES is its former name.
+TRUSTED_PROXY_COUNT = env_int(
+    "TRUSTED_PROXY_COUNT", env_int("SUPPORT_AUDIT_TRUSTED_PROXIES", 0, minimum=0), minimum=0
+)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # Locker behaviour
 LOCKER_CACHE_SECONDS = env_int("LOCKER_CACHE_SECONDS", 60, minimum=1)

@@ -27,6 +27,7 @@ from locker.sevendigital import client as sevendigital
 from locker.sevendigital.errors import SevenDigitalError
 from locker.sevendigital.parse import parse_token_answer
 from locker.sevendigital.types import AccessToken
+from locker.sevendigital_provider import connect_only
 
 logger = logging.getLogger(__name__)
 
@@ -122,5 +123,5 @@ class SevenDigitalCallbackView(OAuthCallbackView):
         return super().dispatch(request)
 
 
-oauth_login = OAuthLoginView.adapter_view(SevenDigitalOAuthAdapter)
-oauth_callback = SevenDigitalCallbackView.adapter_view(SevenDigitalOAuthAdapter)
+oauth_login = connect_only.start_view(OAuthLoginView.adapter_view(SevenDigitalOAuthAdapter))
+oauth_callback = connect_only.callback_view(SevenDigitalCallbackView.adapter_view(SevenDigitalOAuthAdapter))

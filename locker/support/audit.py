@@ -2,33 +2,10 @@
 
 from __future__ import annotations
 
-import ipaddress
-
-from django.conf import settings
 from django.http import HttpRequest
 
 from locker.support.models import AuditEntry
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The address the request came from.
-
-    REMOTE_ADDR unless SUPPORT_AUDIT_TRUSTED_PROXIES says how many reverse proxies of ours append to
-    X-Forwarded-For: then the entry that many places from the right (the one our outermost proxy
-    saw). Anything a client could forge is never trusted by default.
-    """
-    address = request.META.get("REMOTE_ADDR", "")
-    proxies = int(getattr(settings, "SUPPORT_AUDIT_TRUSTED_PROXIES", 0) or 0)
-    if proxies > 0:
-        forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            address = forwarded[-proxies]
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
+from lockersite.client_ip import client_ip
 
 
 def record(request: HttpRequest, action: str, customer=None, **details) -> AuditEntry:

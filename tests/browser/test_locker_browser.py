@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.core import mail
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, screenshot
@@ -17,6 +18,11 @@ def sign_up_and_link(page, sandbox, email="newcomer@example.com"):
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
     page.get_by_label(re.compile(r"^Password \(again\)")).fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
+    # Mandatory verification: the address is confirmed from the mailed link before the locker opens.
+    expect(page.get_by_role("heading", name=re.compile("Verify Your Email Address", re.I))).to_be_visible()
+    link = re.search(r"https?://\S+/accounts/confirm-email/[^\s/]+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("heading", name="Link your 7digital account")).to_be_visible()
     page.get_by_role("button", name="Link your 7digital account").click()
     # On the sandbox's own authorise page, as on 7digital's.

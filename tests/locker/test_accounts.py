@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 
 from pytest_django.asserts import assertContains, assertNotContains
@@ -9,12 +10,16 @@ from pytest_django.asserts import assertContains, assertNotContains
 from tests.conftest import PASSWORD
 
 
-def test_a_visitor_signs_up_with_email_and_password_and_lands_on_the_locker(client, db):
+def test_a_visitor_signs_up_confirms_their_address_and_lands_on_the_locker(client, db, mailoutbox):
     response = client.post(
         "/accounts/signup/", {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD}
     )
     assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"] == "/locker/"
+    assert response["Location"] == "/accounts/confirm-email/"  # mandatory verification
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s/]+/)", mailoutbox[0].body).group(1)
+    confirmed = client.post(link)
+    assert confirmed.status_code == HTTPStatus.FOUND
+    assert confirmed["Location"] == "/locker/"
     assertContains(client.get("/locker/"), "Link your 7digital account")
 
 

@@ -69,7 +69,7 @@ def test_x_forwarded_for_is_ignored_unless_a_setting_trusts_a_proxy(
 ):
     headers = {"X-Forwarded-For": "198.51.100.7, 192.0.2.1"}
     support_client.get(locker_url(linked_customer), headers=headers, REMOTE_ADDR="10.0.0.2")
-    settings.SUPPORT_AUDIT_TRUSTED_PROXIES = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     support_client.get(locker_url(linked_customer), headers=headers, REMOTE_ADDR="10.0.0.2")
     first, second = AuditEntry.objects.order_by("id")
     assert first.ip_address == "10.0.0.2"
