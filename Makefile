@@ -8,6 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SANDBOX_PORT ?= 8001
 export DJANGO_SETTINGS_MODULE := lockersite.settings
+# The site calls the sandbox that this make starts, on SANDBOX_PORT (lockersite/settings.py).
+SANDBOX_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
+export SANDBOX_URL := http://$(SANDBOX_HOST):$(SANDBOX_PORT)
 
 .PHONY: run test lint format install install-dev browser gettext catalogs messages sandbox migrate demo bench bench-tools serve-prod test-long clean
 
@@ -65,13 +68,14 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 run: install migrate
-	@$(PY) -m sandbox serve --host $(HOST) --port $(SANDBOX_PORT) & echo $$! > .sandbox.pid; \
+	@$(PY) scripts/wait_for_url.py --free $(SANDBOX_HOST):$(SANDBOX_PORT) || exit 1; \
+	$(PY) -m sandbox serve --host $(HOST) --port $(SANDBOX_PORT) & echo $$! > .sandbox.pid; \
 	trap 'kill $$(cat .sandbox.pid) $$(cat .worker.pid 2>/dev/null) 2>/dev/null; rm -f .sandbox.pid .worker.pid' EXIT INT TERM; \
-	$(PY) scripts/wait_for_url.py http://$(HOST):$(SANDBOX_PORT)/_sandbox/faults && \
+	$(PY) scripts/wait_for_url.py --pid $$(cat .sandbox.pid) $(SANDBOX_URL)/_sandbox/faults && \
 	$(PY) manage.py seed_demo && \
 	{ $(PY) manage.py db_worker --no-reload --no-startup-delay --interval 0.5 & echo $$! > .worker.pid; } && \
 	echo "" && echo "Locker is at http://$(HOST):$(PORT)/  (sign in as demo@example.com / locker-demo)" && \
-	echo "7digital sandbox at http://$(HOST):$(SANDBOX_PORT)/ (accounts: demo@sandbox.test / demo)" && echo "" && \
+	echo "7digital sandbox at $(SANDBOX_URL)/ (accounts: demo@sandbox.test / demo)" && echo "" && \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 sandbox: install
@@ -103,7 +107,7 @@ bench: install-dev bench-tools
 
 # The production stack locally: the sandbox + gunicorn with DEBUG off (deploy/serve-local.sh).
 serve-prod: install
-	@bash deploy/serve-local.sh
+	@HOST=$(HOST) PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) bash deploy/serve-local.sh
 
 # The minutes-long soak/fault tests that `make test` skips.
 test-long: install-dev

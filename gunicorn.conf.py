@@ -77,7 +77,12 @@ logconfig_dict = {
             "filters": ["redact"],
             "stream": "ext://sys.stderr",
         },
-        "access": {"class": "logging.StreamHandler", "formatter": "raw", "stream": "ext://sys.stdout"},
+        "access": {
+            "class": "logging.StreamHandler",
+            "formatter": "raw",
+            "filters": ["redact"],  # the path may be an allauth reset/confirmation key
+            "stream": "ext://sys.stdout",
+        },
     },
     # gunicorn merges this over its defaults one key deep: the root logger must be named here.
     "root": {"level": "WARNING", "handlers": ["error"]},

@@ -2,8 +2,9 @@
 # `make serve-prod`: the production stack on this machine, over plain http on loopback.
 # DEBUG off, gunicorn (gunicorn.conf.py), whitenoise's hashed+compressed static files, JSON logs,
 # the 7digital sandbox beside it. Dev-only secrets are generated once into .venv/serve-prod/env;
-# its own SQLite database there too (never the dev db.sqlite3). Set DATABASE_URL / REDIS_URL to
-# use PostgreSQL / Redis instead. Ctrl-C stops both servers.
+# its own SQLite database and sandbox state there too (never the dev db.sqlite3 nor make run's
+# sandbox). PORT / SANDBOX_PORT choose the ports. Set DATABASE_URL / REDIS_URL to use PostgreSQL /
+# Redis instead. Ctrl-C stops both servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -33,17 +34,20 @@ export SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0   # plain http on loopback; a real
 export DATABASE_URL=${DATABASE_URL:-sqlite:///$PWD/$STATE/db.sqlite3}
 export STATIC_ROOT=${STATIC_ROOT:-$PWD/$STATE/static}
 export GUNICORN_BIND=$HOST:$PORT
-export SEVENDIGITAL_API_URL=http://127.0.0.1:$SANDBOX_PORT/1.2
-export SEVENDIGITAL_ACCOUNT_URL=http://127.0.0.1:$SANDBOX_PORT
-export SEVENDIGITAL_STREAM_URL=http://127.0.0.1:$SANDBOX_PORT
+export SANDBOX_URL=http://127.0.0.1:$SANDBOX_PORT
+export SEVENDIGITAL_API_URL=$SANDBOX_URL/1.2
+export SEVENDIGITAL_ACCOUNT_URL=$SANDBOX_URL
+export SEVENDIGITAL_STREAM_URL=$SANDBOX_URL
 export SEVENDIGITAL_MEDIA_HOSTS=127.0.0.1:$SANDBOX_PORT
-export ARTWORK_HOSTS=http://127.0.0.1:$SANDBOX_PORT
+export ARTWORK_HOSTS=$SANDBOX_URL
 export SEVENDIGITAL_READ_TIMEOUT=${SEVENDIGITAL_READ_TIMEOUT:-3}
 
-$PY -m sandbox serve --host 127.0.0.1 --port "$SANDBOX_PORT" &
+# Its own sandbox state (download counts, tokens), apart from `make run`'s sandbox/var/ file.
+$PY scripts/wait_for_url.py --free "127.0.0.1:$SANDBOX_PORT"
+$PY -m sandbox serve --host 127.0.0.1 --port "$SANDBOX_PORT" --db "$STATE/sandbox.sqlite3" &
 SANDBOX_PID=$!
 trap 'kill $SANDBOX_PID 2>/dev/null || true' EXIT INT TERM
-$PY scripts/wait_for_url.py "http://127.0.0.1:$SANDBOX_PORT/_sandbox/faults"
+$PY scripts/wait_for_url.py --pid "$SANDBOX_PID" "$SANDBOX_URL/_sandbox/faults"
 
 $PY manage.py check --deploy || true   # warns about the two local-http switches above, nothing else
 $PY manage.py migrate --noinput
@@ -55,7 +59,7 @@ cat <<MSG
 Locker (production settings) is at http://$HOST:$PORT/  (sign in as demo@example.com / locker-demo)
 Probes: http://$HOST:$PORT/healthz  http://$HOST:$PORT/readyz
 Metrics: curl -H "Authorization: Bearer \$(grep METRICS_TOKEN $STATE/env | cut -d= -f2)" http://$HOST:$PORT/metrics
-7digital sandbox at http://127.0.0.1:$SANDBOX_PORT/ ; logs below are JSON lines.
+7digital sandbox at $SANDBOX_URL/ (state in $STATE/sandbox.sqlite3); logs below are JSON lines.
 
 MSG
 .venv/bin/gunicorn -c gunicorn.conf.py lockersite.wsgi

@@ -7,14 +7,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 
 from locker import linking, throttle
-from locker.downloads import DownloadRefused, authorise_download, find_track, track_view
+from locker.downloads import (
+    DownloadRefused,
+    authorise_download,
+    find_track,
+    record_upstream_refusal,
+    track_view,
+)
 from locker.forms import DownloadForm, TrackForm
 from locker.models import DownloadEvent
 from locker.pages import fresh_row
@@ -24,6 +32,12 @@ from locker.sevendigital import client as sevendigital
 DOWNLOADS_PER_MINUTE = 20
 PLAYS_PER_MINUTE = 60
 DOUBLE_CLICK_SECONDS = 5
+# Where the page reports that the media host refused a download it started (see locker.js).
+REFUSED_HEADER = "X-Download-Refused-Url"
+UPSTREAM_REFUSAL = gettext_lazy(
+    "7digital's download server refused that download, so it didn't start. "
+    "The track's current state is shown below."
+)
 
 
 @login_required
@@ -49,30 +63,62 @@ def download(request: HttpRequest) -> HttpResponse:
     if not throttle.claim_once(once, DOUBLE_CLICK_SECONDS):
         return _refuse(request, DownloadRefused(_("Your download is already starting."), status=409))
     try:
-        url = authorise_download(link, release_id, track_id, format_id)
+        started = authorise_download(link, release_id, track_id, format_id)
     except DownloadRefused as refusal:
         throttle.release(once)  # nothing was signed: let the customer retry straight away
         return _refuse(request, refusal, track_id=track_id)
     if not request.htmx:
-        response = HttpResponseRedirect(url)
+        response = HttpResponseRedirect(started.url)
     else:
-        response = HttpResponseClientRedirect(url)
+        # locker.js and widget.js fetch the file in a hidden frame, so a refusal page from the media
+        # host never replaces ours, and report such a refusal here.
+        response = HttpResponseClientRedirect(started.url)
+        response[REFUSED_HEADER] = reverse(_refused_route(request), args=[started.event.pk])
         trigger_client_event(response, "locker-downloaded", {"track": f"track-{release_id}-{track_id}"})
     response["Cache-Control"] = "no-store"
     return response
 
 
+def _refused_route(request: HttpRequest) -> str:
+    return (
+        "widget:download_refused" if getattr(request, "widget_session", None) else "locker:download_refused"
+    )
+
+
+@login_required
+@require_POST
+@never_cache
+def download_refused(request: HttpRequest, event_id: int) -> HttpResponse:
+    """The media host answered a refusal page instead of the file: record it, show the fresh row."""
+    event = record_upstream_refusal(request.user, event_id)
+    link = linking.get_link(request.user)
+    if event is None or link is None:
+        return HttpResponse(status=204)
+    try:
+        release, track = fresh_row(link, event.release_id, event.track_id)
+    except DownloadRefused as refusal:
+        return _refuse(request, refusal)
+    if track is None:
+        return _refuse(request, DownloadRefused(str(UPSTREAM_REFUSAL), status=200))
+    context = {"track": track, "release": release, "flash": str(UPSTREAM_REFUSAL)}
+    return render(request, "locker/_track.html", context)
+
+
 def _refuse(request: HttpRequest, refusal: DownloadRefused, *, track_id: int | None = None) -> HttpResponse:
     track = track_view(refusal.release, track_id) if refusal.release and track_id else None
+    relink = refusal.outcome == DownloadEvent.Outcome.RELINK
     if request.htmx and track is not None:
         context = {"track": track, "release": refusal.release, "flash": refusal.message}
-        return render(request, "locker/_track.html", context, status=refusal.status)
-    if request.htmx:
-        response = render(request, "locker/_flash.html", {"message": refusal.message}, status=refusal.status)
-        return reswap(retarget(response, "#flash"), "innerHTML")
-    return render(
-        request, "locker/download_refused.html", {"message": refusal.message}, status=refusal.status
-    )
+        response = render(request, "locker/_track.html", context, status=refusal.status)
+    elif request.htmx:
+        context = {"message": refusal.message, "relink": relink}
+        response = render(request, "locker/_flash.html", context, status=refusal.status)
+        response = reswap(retarget(response, "#flash"), "innerHTML")
+    else:
+        context = {"message": refusal.message, "relink": relink}
+        response = render(request, "locker/download_refused.html", context, status=refusal.status)
+    response.refusal = refusal  # for the widget's own refusal page
+    return response
 
 
 @login_required

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
@@ -33,6 +34,11 @@ from locker.sevendigital.types import LockerRelease, LockerTrack
 
 logger = logging.getLogger(__name__)
 Outcome = DownloadEvent.Outcome
+
+RELINK_REFUSAL = gettext_lazy(
+    "Your 7digital account needs to be linked again: downloads and plays are paused until it is. "
+    "Nothing was downloaded."
+)
 
 
 class DownloadRefused(Exception):
@@ -62,11 +68,7 @@ def find_track(link: SevenDigitalLink, release_id: int, track_id: int) -> Found:
         )
     except (RelinkNeeded, TokenDecryptionError) as exc:
         link.mark_needs_relink(str(exc) or type(exc).__name__)
-        raise DownloadRefused(
-            _("7digital no longer accepts the link to your account. Please link it again."),
-            status=409,
-            outcome=Outcome.RELINK,
-        ) from exc
+        raise DownloadRefused(str(RELINK_REFUSAL), status=409, outcome=Outcome.RELINK) from exc
     except SevenDigitalError as exc:
         logger.warning("download re-check failed: %s %s", type(exc).__name__, exc.message)
         raise DownloadRefused(
@@ -99,8 +101,14 @@ REFUSALS = {
 }
 
 
-def authorise_download(link: SevenDigitalLink, release_id: int, track_id: int, format_id: int) -> str:
-    """Return the signed media URL for this download, recording the event, or raise DownloadRefused."""
+@dataclass(frozen=True, slots=True)
+class Started:
+    url: str  # the signed media URL the browser fetches the file from
+    event: DownloadEvent  # recorded as "download started"
+
+
+def authorise_download(link: SevenDigitalLink, release_id: int, track_id: int, format_id: int) -> Started:
+    """Sign the media URL for this download and record it as started, or raise DownloadRefused."""
     try:
         found = find_track(link, release_id, track_id)
     except DownloadRefused as refusal:
@@ -130,13 +138,34 @@ def authorise_download(link: SevenDigitalLink, release_id: int, track_id: int, f
             _("This download can't be started right now. Please contact support."), status=502
         )
     signed = sevendigital.signed_media_url(url, link.get_token())
-    _record(link, found, format_id, download_url.format.description, Outcome.REDIRECTED)
+    event = _record(link, found, format_id, download_url.format.description, Outcome.REDIRECTED)
     if link.preferred_format_id != format_id:
         link.preferred_format_id = format_id
         link.save(update_fields=["preferred_format_id", "updated_at"])
     locker_cache.invalidate(link.user_id)
     sync.after_download(link.user_id, release_id, track_id)
-    return signed
+    return Started(signed, event)
+
+
+# How long after starting a download the page may still report that the media host refused it.
+REFUSAL_REPORT_SECONDS = 600
+
+
+def record_upstream_refusal(user, event_id: int) -> DownloadEvent | None:
+    """The media host answered a page instead of the file (locker.js sees it load in the hidden
+    frame the download runs in): the started download becomes a refusal. Only the customer's own,
+    recent, still-"started" events change; None when there is no such event."""
+    since = timezone.now() - timedelta(seconds=REFUSAL_REPORT_SECONDS)
+    event = DownloadEvent.objects.filter(
+        pk=event_id, user=user, outcome=Outcome.REDIRECTED, created_at__gte=since
+    ).first()
+    if event is None:
+        return None
+    event.outcome = Outcome.REFUSED_UPSTREAM
+    event.save(update_fields=["outcome"])
+    locker_cache.invalidate(user.pk)  # rows show the last download *started*
+    logger.info("media host refused download event %s (track %s)", event.pk, event.track_id)
+    return event
 
 
 def _allowed_media_url(url: str) -> str | None:
@@ -150,8 +179,10 @@ def _allowed_media_url(url: str) -> str | None:
     return urlunsplit(parts)
 
 
-def _record(link: SevenDigitalLink, found: Found, format_id: int, description: str, outcome: str) -> None:
-    DownloadEvent.objects.create(
+def _record(
+    link: SevenDigitalLink, found: Found, format_id: int, description: str, outcome: str
+) -> DownloadEvent:
+    return DownloadEvent.objects.create(
         user=link.user,
         release_id=found.item.release.id,
         track_id=found.locker_track.track.id,
@@ -173,7 +204,7 @@ def record_refusal(
 
 
 def last_downloads(user, track_ids) -> dict[int, object]:
-    """Latest successful download time per track, from our own events."""
+    """Latest download started (and not known to be refused) per track, from our own events."""
     rows = (
         DownloadEvent.objects.filter(user=user, track_id__in=list(track_ids), outcome=Outcome.REDIRECTED)
         .order_by("track_id", "-created_at")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from locker import locker_cache
 from locker.crypto import TokenDecryptionError
@@ -25,7 +26,10 @@ logger = logging.getLogger(__name__)
 # Sent after a page arrives from 7digital (not from the cache): link=SevenDigitalLink, page=LockerPage.
 locker_fetched = Signal()
 
-RELINK_MESSAGE = "7digital no longer accepts the link to your account. Please link it again."
+RELINK_MESSAGE = gettext_lazy(
+    "Your 7digital account needs to be linked again. Until then downloads and plays are paused; "
+    "your purchases are safe."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +58,7 @@ def load_locker(
         return LockerResult(
             locker_cache.get_last_good(slot),
             stale=True,
-            error=RELINK_MESSAGE,
+            error=str(RELINK_MESSAGE),
             relink=True,
         )
     if not refresh:
@@ -71,7 +75,7 @@ def load_locker(
         return LockerResult(
             locker_cache.get_last_good(slot),
             stale=True,
-            error=RELINK_MESSAGE,
+            error=str(RELINK_MESSAGE),
             relink=True,
         )
     except SevenDigitalError as exc:

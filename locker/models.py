@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from locker import crypto, locker_cache
+from locker.sevendigital.errors import RelinkNeeded
 from locker.sevendigital.types import AccessToken
 
 
@@ -41,9 +42,16 @@ class SevenDigitalLink(models.Model):
         self.relink_reason = ""
 
     def get_token(self) -> AccessToken:
+        """The decrypted token. Refused (RelinkNeeded) once the link is marked for relinking, by
+        support or after 7digital rejected it: nothing may be signed with it any more."""
+        if self.needs_relink:
+            raise RelinkNeeded("the link is marked for relinking")
         return crypto.decrypt_token(self.token_ciphertext)
 
     def mark_needs_relink(self, reason: str) -> None:
+        """Mark the link (keeping the first reason when it is marked already)."""
+        if self.needs_relink:
+            return
         self.needs_relink = True
         self.relink_reason = reason[:200]
         self.save(update_fields=["needs_relink", "relink_reason", "updated_at"])
@@ -59,10 +67,17 @@ def _drop_cached_pages(sender, instance: SevenDigitalLink, **kwargs) -> None:
 
 
 class DownloadEvent(models.Model):
-    """One click on a download button and what came of it (our own history, not 7digital's)."""
+    """One click on a download button and what came of it (our own history, not 7digital's).
+
+    The browser fetches the file from 7digital's media host itself, so a signed URL is only a
+    download *started* (REDIRECTED); when the media host answers with a refusal instead of a file
+    and the page learns of it, the event becomes REFUSED_UPSTREAM. Every other outcome is a
+    refusal of ours, before anything was signed.
+    """
 
     class Outcome(models.TextChoices):
-        REDIRECTED = "redirected", gettext_lazy("Sent to download")
+        REDIRECTED = "redirected", gettext_lazy("Download started")
+        REFUSED_UPSTREAM = "refused_upstream", gettext_lazy("Refused by 7digital's download server")
         EXHAUSTED = "exhausted", gettext_lazy("No downloads left")
         UNAVAILABLE = "unavailable", gettext_lazy("Release withdrawn")
         PREORDER = "preorder", gettext_lazy("Not yet released")
@@ -92,6 +107,7 @@ class DownloadEvent(models.Model):
 
     @property
     def succeeded(self) -> bool:
+        """Started, and not refused by the media host as far as we know."""
         return self.outcome == self.Outcome.REDIRECTED
 
 

@@ -127,7 +127,7 @@ def get_locker_or_last(link: SevenDigitalLink, query: LockerQuery) -> Locker:
 def _index_result(link: SevenDigitalLink, query: LockerQuery) -> tuple[LockerResult, filters.Narrowed]:
     page, narrowed = read_narrowed(link.user_id, query)
     if link.needs_relink:
-        return LockerResult(page, stale=True, error=RELINK_MESSAGE, relink=True), narrowed
+        return LockerResult(page, stale=True, error=str(RELINK_MESSAGE), relink=True), narrowed
     if breaker.paused():  # the download view could not re-check with 7digital now
         return LockerResult(page, stale=True, error=PAUSED_MESSAGE), narrowed
     return LockerResult(page), narrowed

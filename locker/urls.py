@@ -12,6 +12,11 @@ urlpatterns = [
     path("locker/unlink/", views.unlink, name="unlink"),
     path("locker/account/time-zone/", preference_views.set_time_zone, name="time_zone"),
     path("locker/download/", download_views.download, name="download"),
+    path(
+        "locker/download/<int:event_id>/refused/",
+        download_views.download_refused,
+        name="download_refused",
+    ),
     path("locker/stream/", download_views.stream, name="stream"),
     path("locker/history/", download_views.history, name="history"),
     path("locker/track/<int:release_id>/<int:track_id>/", download_views.track_row, name="track"),

@@ -24,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")  # the body alone, or the whole page
 def locker_page(request: HttpRequest) -> HttpResponse:
     body = pages.locker_body(request, LockerQuery.from_params(request.GET))
     if body is None:

@@ -4,16 +4,22 @@
   makes one, echoes it on the response, adds a `Server-Timing` header (app time, and time spent
   waiting for 7digital) and logs one access line per request.
 - `RequestIdFilter` stamps `request_id` on every record logged while that request runs.
-- `RedactingFilter` and `JsonFormatter` strip OAuth material (`oauth_signature=..`,
-  `oauth_token=..`, any query string carrying `oauth_` parameters, Authorization header values)
-  from messages, arguments, extras and tracebacks, so signed media/stream URLs and tokens never
-  reach a log line, whichever logger wrote it.
+- `redact()` strips credentials from text: OAuth material (`oauth_signature=..`, `oauth_token=..`,
+  any query string carrying `oauth_` parameters, Authorization header values), allauth's
+  password-reset and email-confirmation keys (path segments: the path itself is the credential),
+  secret-named query/form values (`token=`, `preview=`, `..._secret=`, `password=`, ...) and
+  anything shaped like a JWT or a Django-signed JSON value.
+- `configure()` (settings' LOGGING_CONFIG) installs a log-record factory that redacts every record
+  when it is made, whichever logger made it and whichever handler (ours, Django's, gunicorn's,
+  pytest's) writes it: message and arguments, traceback, stack. `RedactingFilter` and
+  `JsonFormatter` redact again (extras included) for handlers configured without the factory.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import logging.config
 import re
 import time
 import uuid
@@ -39,44 +45,111 @@ _OAUTH_PARAM = re.compile(
 _AUTH_HEADER = re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE)
 
 
+# allauth's /accounts/password/reset/key/<uidb36>-<key>/ and /accounts/confirm-email/<key>/: whoever
+# holds the path can set the password or confirm the address. Also URL-encoded (in a next=).
+_KEY_PATH = re.compile(
+    r"((?:password/reset/key|confirm-email)(?:/|%2F))((?:[^/\s?#&\"'<>%]|%(?!2F)[0-9A-F]{2})+)",
+    re.IGNORECASE,
+)
+_SECRET_NAME = r"[\w-]*?(?:token|secret|password|preview|session|signature)"
+# name=value in a query string or form (plain or URL-encoded), e.g. the widget's ?token= and ?preview=.
+_SECRET_PARAM = re.compile(
+    rf"((?:(?<![\w-])|(?<=%[0-9A-F]{{2}})){_SECRET_NAME}(?:=|%3D))((?:[^\s&\"'<>#%]|%(?!26)[0-9A-F]{{2}})+)",
+    re.IGNORECASE,
+)
+# "name": "value" / 'name': 'value' (dicts, JSON, QueryDict reprs).
+_SECRET_ITEM = re.compile(rf"([\"']{_SECRET_NAME}[\"']\s*:\s*\[?\s*[\"'])([^\"']+)", re.IGNORECASE)
+# A JWT (widget tokens) or a Django-signed JSON value (widget preview tokens), wherever it appears.
+_SIGNED_BLOB = re.compile(r"eyJ[A-Za-z0-9_-]{8,}(?:[.:][A-Za-z0-9_-]*)*")
+_TRIGGERS = (
+    "oauth",
+    "bearer",
+    "basic",
+    "key/",
+    "key%2f",
+    "confirm-email",
+    "token",
+    "secret",
+    "password",
+    "preview",
+    "session",
+    "signature",
+    "eyj",
+)
+
+
 def redact(text: str) -> str:
-    """`text` with every OAuth parameter value, oauth-signed query string and bearer token removed."""
-    if not text or (
-        "oauth" not in text.lower() and "bearer" not in text.lower() and "basic" not in text.lower()
-    ):
+    """`text` without credentials: OAuth values, signed query strings, bearer tokens, allauth keys in
+    paths, secret-named query values, JWTs and signed blobs."""
+    if not text:
+        return text
+    lower = text.lower()
+    if not any(trigger in lower for trigger in _TRIGGERS):
         return text
     text = _OAUTH_QUERY.sub("?" + REDACTED, text)
     text = _OAUTH_PARAM.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
-    return _AUTH_HEADER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
+    text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
+    text = _KEY_PATH.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _SIGNED_BLOB.sub(REDACTED, text)
+    text = _SECRET_PARAM.sub(lambda m: m.group(1) + REDACTED, text)
+    return _SECRET_ITEM.sub(lambda m: m.group(1) + REDACTED, text)
 
 
 def _redact_value(value: Any) -> Any:
     if isinstance(value, str):
         return redact(value)
+    if value is None or isinstance(value, bool | int | float):
+        return value
     if isinstance(value, dict):
         return {k: _redact_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_redact_value(v) for v in value]
-    return value
+    # Objects (Django's `request` extra: "<WSGIRequest: GET '/accounts/confirm-email/KEY/'>") as text.
+    return redact(str(value))
+
+
+def redact_record(record: logging.LogRecord) -> logging.LogRecord:
+    """Render the message now, without credentials; the traceback and stack likewise."""
+    try:
+        message = record.getMessage()
+    except Exception:  # a bad format string: keep what we can
+        message = str(record.msg)
+    record.msg = redact(message)
+    record.args = None
+    if record.exc_info and not record.exc_text:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = redact(record.exc_text)
+    if record.stack_info:
+        record.stack_info = redact(record.stack_info)
+    return record
 
 
 class RedactingFilter(logging.Filter):
-    """Render the message now, with OAuth material removed; tracebacks likewise."""
+    """`redact_record` as a handler filter (for handlers set up without `configure()`)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a bad format string: keep what we can
-            message = str(record.msg)
-        record.msg = redact(message)
-        record.args = None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = redact(record.exc_text)
-        if record.stack_info:
-            record.stack_info = redact(record.stack_info)
+        redact_record(record)
         return True
+
+
+def install_record_factory() -> None:
+    """Redact every record as it is made, before any handler or formatter sees it (idempotent)."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "redacting", False):
+        return
+
+    def factory(*args, **kwargs) -> logging.LogRecord:
+        return redact_record(previous(*args, **kwargs))
+
+    factory.redacting = True
+    logging.setLogRecordFactory(factory)
+
+
+def configure(config: dict) -> None:
+    """settings.LOGGING_CONFIG: Django's dictConfig, plus redaction of every record."""
+    install_record_factory()
+    logging.config.dictConfig(config)
 
 
 class RequestIdFilter(logging.Filter):
@@ -185,15 +258,16 @@ class RequestIdMiddleware:
         user = getattr(request, "user", None)
         status = response.status_code
         level = logging.ERROR if status >= 500 else logging.INFO
+        path = redact(request.path)  # a reset or confirmation key is the path itself
         access_logger.log(
             level,
             "%s %s %s",
             request.method,
-            request.path,
+            path,
             status,
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": path,
                 "query": redact(request.META.get("QUERY_STRING", "")),
                 "status": status,
                 "duration_ms": round(elapsed_ms, 2),
@@ -228,6 +302,9 @@ def logging_config(*, json_format: bool, level: str = "INFO", access_level: str 
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             "locker.access": {"level": access_level},
+            # Django's defaults give "django" its own console and mail_admins handlers (unredacted,
+            # whole requests in the mail): every line goes through ours instead.
+            "django": {"handlers": [], "level": "INFO"},
             # Django's own request logger repeats what the access line says, minus the request id.
             "django.request": {"level": "ERROR"},
             "django.server": {"level": "WARNING"},

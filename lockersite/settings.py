@@ -252,8 +252,9 @@ SOCIALACCOUNT_ADAPTER = "locker.sevendigital_provider.adapter.SocialAccountAdapt
 MAILERS = mailers_from_env(debug=DEBUG)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "locker@localhost")
 
-# 7digital. The defaults are the local sandbox (`python -m sandbox serve`, port 8001).
-SANDBOX_URL = "http://127.0.0.1:8001"
+# 7digital. The defaults are the local sandbox at SANDBOX_URL (`make run` and `make serve-prod` set
+# it from SANDBOX_PORT; `python -m sandbox serve` alone listens on 8001).
+SANDBOX_URL = env_url("SANDBOX_URL", "http://127.0.0.1:8001")
 SEVENDIGITAL_CONSUMER_KEY = env_str("SEVENDIGITAL_CONSUMER_KEY", "locker-demo-key")
 SEVENDIGITAL_CONSUMER_SECRET = env_str("SEVENDIGITAL_CONSUMER_SECRET", "locker-demo-secret==")
 SEVENDIGITAL_API_URL = env_url("SEVENDIGITAL_API_URL", f"{SANDBOX_URL}/1.2")
@@ -290,7 +291,7 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 # Artwork hosts the browser may load images from (the locker hands out absolute image URLs).
-ARTWORK_HOSTS = env_list("ARTWORK_HOSTS", "http://127.0.0.1:8001 https://artwork-cdn.7static.com", sep=None)
+ARTWORK_HOSTS = env_list("ARTWORK_HOSTS", f"{SANDBOX_URL} https://artwork-cdn.7static.com", sep=None)
 
 # How many reverse proxies of ours append to X-Forwarded-For (0: trust none; 1 behind the documented
 # nginx). Sign-in rate limits and the support audit log both take the client's address from it
@@ -346,6 +347,10 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:", *ARTWORK_HOSTS],
     "media-src": [CSP.SELF, SEVENDIGITAL_STREAM_URL],
     "connect-src": [CSP.SELF],
+    # Downloads run in a hidden frame (static/js/locker.js): a media host's refusal page stays in it.
+    # Any https host too: should the media host redirect a download to a CDN, the file still arrives
+    # (the frame only ever gets URLs our download view allowed; scripts stay nonce-only).
+    "frame-src": [CSP.SELF, *SEVENDIGITAL_MEDIA_HOSTS, "https:"],
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
@@ -394,6 +399,7 @@ if LOG_FORMAT not in {"json", "text"}:
 ACCESS_LOG = env_bool("ACCESS_LOG", True)
 SERVER_TIMING = env_bool("SERVER_TIMING", True)
 LOGGING = logging_config(json_format=LOG_FORMAT == "json", level=env_str("LOG_LEVEL", "INFO").upper())
+LOGGING_CONFIG = "lockersite.logging.configure"  # also redacts records of handlers we didn't set up
 
 # Upstream metrics: every 7digital HTTP attempt is counted (locker/metrics.py); /metrics serves them
 # in Prometheus text to staff users or to `Authorization: Bearer $METRICS_TOKEN`.

@@ -62,6 +62,7 @@ def point_settings_at(settings, sandbox) -> None:
     csp["img-src"] = [*csp["img-src"], sandbox.url]
     csp["media-src"] = [*csp["media-src"], sandbox.url]
     csp["form-action"] = [*csp["form-action"], sandbox.url]
+    csp["frame-src"] = [*csp.get("frame-src", []), sandbox.url]
     settings.SECURE_CSP = csp
 
 

@@ -166,6 +166,12 @@ def _perform(request: HttpRequest, chosen: SupportAction, customer, link) -> tup
     who = customer.email or customer.get_username()
     if chosen.slug == "refresh":
         locker_cache.invalidate(customer.pk)
+        if link is not None and link.needs_relink:
+            # Its token is refused (models.SevenDigitalLink.get_token): 7digital is not asked.
+            return True, gettext(
+                "The cached locker of %(who)s was dropped, but their 7digital link needs relinking: "
+                "this page shows the last good copy until they link again."
+            ) % {"who": who}
         if link is not None:
             sync.request_sync(customer.pk, full=True, force=True)
             return True, gettext(

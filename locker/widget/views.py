@@ -19,7 +19,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from locker import download_views, linking, pages
-from locker.downloads import DownloadRefused
+from locker.downloads import DownloadRefused, record_upstream_refusal
 from locker.pages import fresh_row
 from locker.query import LockerQuery
 from locker.widget import auth, conf
@@ -163,9 +163,24 @@ def download(request: HttpRequest) -> HttpResponse:
     if request.htmx or isinstance(response, HttpResponseRedirect):
         return response
     session = request.widget_session
-    context = {"options": WidgetOptions(), "config": _config(request, session.partner, "")}
+    refusal = getattr(response, "refusal", None)
+    context = {
+        "options": WidgetOptions(),
+        "config": _config(request, session.partner, ""),
+        "message": refusal.message if refusal else "",
+    }
     refused = render(request, "widget/refused.html", context, status=response.status_code)
     return framable(request, refused, session.partner)
+
+
+@auth.widget_login_required
+@require_POST
+def download_refused(request: HttpRequest, event_id: int) -> HttpResponse:
+    """widget.js saw the media host answer a refusal page instead of the file (see
+    download_views.download_refused): record it; the widget then refreshes the row itself."""
+    if record_upstream_refusal(request.user, event_id) is None:
+        return HttpResponse(status=204)
+    return JsonResponse({"error": str(download_views.UPSTREAM_REFUSAL)})
 
 
 @auth.widget_login_required

@@ -176,6 +176,17 @@
   };
 
   // ---- Downloads: the locker's own download view answers HX-Redirect to the signed media URL. ----
+  // The file is fetched in a hidden frame: a file never loads a document there, while a refusal
+  // from the media host (7digital's XML error) does, instead of replacing the widget.
+  function fetchInFrame(url, onRefused) {
+    var frame = document.createElement("iframe");
+    frame.hidden = true;
+    frame.setAttribute("aria-hidden", "true");
+    frame.tabIndex = -1;
+    frame.addEventListener("load", function () { frame.remove(); onRefused(); }, { once: true });
+    frame.src = url;
+    document.body.appendChild(frame);
+  }
   function download(form, submitter) {
     var body = new URLSearchParams(new FormData(form, submitter));
     body.delete("widget_session");  // sent as a header instead
@@ -187,8 +198,18 @@
         var url = r.headers.get("HX-Redirect");
         if (url) {
           send("download-started", { release: Number(body.get("release")), track: Number(body.get("track")), format: Number(body.get("format")) });
-          window.location.assign(url);  // a download: this document stays
-          setTimeout(function () { refreshRow(row); }, 1500);
+          fetchInFrame(url, function () {  // the media host refused: say so, show the fresh row
+            var refused = r.headers.get("X-Download-Refused-Url");
+            if (!refused) return;
+            request(refused, { method: "POST" }).then(function (answer) {
+              return answer.status === 200 ? answer.json() : {};
+            }).then(function (json) {
+              var message = json.error || "";
+              if (message) send("error", { code: "download-refused", message: message, release: Number(body.get("release")), track: Number(body.get("track")) });
+              return refreshRow(document.getElementById(row.id) || row, message);
+            });
+          });
+          setTimeout(function () { refreshRow(document.getElementById(row.id) || row); }, 1500);
           return;
         }
         if (r.status === 401) return;

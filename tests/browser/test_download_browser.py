@@ -29,7 +29,7 @@ def test_downloading_the_last_copy_downloads_and_disables_the_button(page, linke
     button = updated.get_by_role("button", name=re.compile(r"^Download MP3 320"))
     expect(button).to_be_disabled()
     expect(button).to_have_accessible_description(re.compile("used all downloads"))
-    expect(updated.get_by_text("Downloaded on")).to_be_visible()
+    expect(updated.get_by_text("Download started")).to_be_visible()
     assert sandboxed.remaining(EMAIL, int(release_id), int(track_id)) == 0  # nothing used twice
     screenshot(page, "after-last-download")
 
@@ -73,3 +73,32 @@ def test_download_all_lists_what_will_happen_and_downloads_each_track(page, link
     expect(page.locator(f"#{last_id}")).to_have_class(re.compile("state-exhausted"), timeout=10_000)
     _, release_id, track_id = last_id.split("-")
     assert sandboxed.remaining(EMAIL, int(release_id), int(track_id)) == 0
+
+
+def test_a_refusal_by_the_media_host_keeps_the_customer_on_their_locker(page, linked_customer, sandboxed):
+    """The last copy is taken elsewhere between our re-check and the browser's fetch: the media
+    host answers its XML error. The customer stays on the locker page, which says what happened,
+    and the history tells the refusal from a download started."""
+    sign_in(page, linked_customer.email, PASSWORD)
+    locker_url = page.url
+    row = page.locator("li.state-last_download").first
+    row_id = row.get_attribute("id")
+    _, release_id, track_id = row_id.split("-")
+    account = sandboxed.store.account_by_email(EMAIL)
+    answers = []
+
+    def taken_meanwhile(route):
+        sandboxed.store.use_download(account.id, int(release_id), int(track_id))
+        route.continue_()
+
+    page.route("**/media/user/downloadtrack**", taken_meanwhile)
+    page.on("response", lambda r: answers.append(r) if "/media/user/downloadtrack" in r.url else None)
+    row.get_by_role("button", name=re.compile(r"^Download MP3 320")).click()
+    updated = page.locator(f"#{row_id}")
+    expect(updated.get_by_role("alert")).to_contain_text("download server refused that download")
+    expect(updated).to_have_class(re.compile("state-exhausted"))
+    assert page.url == locker_url  # never 7digital's raw XML
+    assert answers and answers[0].status >= 400 and "xml" in answers[0].headers["content-type"]
+    expect(updated.get_by_text("Download started")).to_have_count(0)
+    page.goto("/locker/history/")
+    expect(page.get_by_role("cell", name="Refused by 7digital's download server")).to_be_visible()

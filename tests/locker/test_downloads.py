@@ -225,9 +225,9 @@ def test_the_chosen_format_is_remembered_and_shown_first(customer_client, linked
 def test_history_lists_downloads_and_rows_say_when(customer_client, sandboxed):
     row = small_locker(customer_client)["downloadable"]
     post_download(customer_client, row)
-    assert "Downloaded on" in customer_client.get("/locker/").content.decode()
+    assert "Download started" in customer_client.get("/locker/").content.decode()
     history = customer_client.get("/locker/history/").content.decode()
-    assert "Sent to download" in history
+    assert "Download started" in history
 
 
 def test_play_signs_a_stream_url_that_never_uses_downloads(customer_client, sandboxed):

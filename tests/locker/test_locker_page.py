@@ -173,6 +173,17 @@ def test_htmx_requests_get_only_the_list(customer_client, sandboxed):
     assert response["Vary"].count("HX-Request") == 1
 
 
+def test_history_restores_get_the_whole_page_and_caches_tell_them_apart(customer_client, sandboxed):
+    """htmx's Back (HX-History-Restore-Request) needs the whole page; the body-only answer for the
+    same URL must never be reused for it, so the answer varies on both headers."""
+    restore = customer_client.get(
+        "/locker/", {"page": 1}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in restore.content.decode()
+    vary = [v.strip().lower() for v in restore["Vary"].split(",")]
+    assert "hx-request" in vary and "hx-history-restore-request" in vary
+
+
 def test_it_shows_an_empty_locker(client, customer, sandboxed):
     link_to_sandbox(customer, sandboxed, "empty@sandbox.test")
     client.force_login(customer)

@@ -97,7 +97,7 @@ def test_it_shows_the_download_history_with_outcomes(support_client, linked_cust
     )
     html = support_client.get(locker_url(linked_customer)).content.decode()
     history = html[html.index('id="support-history"') :]
-    assert "Tide Tables" in history and "Sent to download" in history
+    assert "Tide Tables" in history and "Download started" in history
     assert "Low Water" in history and "No downloads left" in history
 
 

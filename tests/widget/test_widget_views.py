@@ -147,7 +147,7 @@ def test_a_download_through_the_widget_uses_the_locker_download_view(
     assert fresh.status_code == HTTPStatus.OK
     assert (
         fresh.content.decode().startswith('<li class="w-track state-')
-        and "Downloaded on" in fresh.content.decode()
+        and "Download started" in fresh.content.decode()
     )
 
 
