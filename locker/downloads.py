@@ -29,7 +29,7 @@ from locker.presenters import (
     track_state,
 )
 from locker.sevendigital import client as sevendigital
-from locker.sevendigital.errors import RelinkNeeded, SevenDigitalError
+from locker.sevendigital.errors import RelinkNeeded, SevenDigitalError, UpstreamTimeout
 from locker.sevendigital.types import LockerRelease, LockerTrack
 
 logger = logging.getLogger(__name__)
@@ -60,8 +60,13 @@ class Found:
     locker_track: LockerTrack
 
 
+MAX_ID = 2**53  # as the download and play forms allow
+
+
 def find_track(link: SevenDigitalLink, release_id: int, track_id: int) -> Found:
     """A fresh, filtered read of one track from the customer's own locker."""
+    if not (0 < release_id <= MAX_ID and 0 < track_id <= MAX_ID):  # URLs take any digits
+        raise DownloadRefused("This track is not in your locker.", status=404)
     try:
         page = sevendigital.get_locker(
             link.get_token(), release_id=release_id, track_id=track_id, page_size=1
@@ -71,8 +76,18 @@ def find_track(link: SevenDigitalLink, release_id: int, track_id: int) -> Found:
         raise DownloadRefused(str(RELINK_REFUSAL), status=409, outcome=Outcome.RELINK) from exc
     except SevenDigitalError as exc:
         logger.warning("download re-check failed: %s %s", type(exc).__name__, exc.message)
+        message = (
+            _(
+                "We couldn't reach 7digital to check this track: it is taking too long to answer. "
+                "Nothing was downloaded; please try again."
+            )
+            if isinstance(exc, UpstreamTimeout)
+            else _(
+                "We couldn't reach 7digital to check this track. Nothing was downloaded; please try again."
+            )
+        )
         raise DownloadRefused(
-            _("We couldn't reach 7digital to check this track. Nothing was downloaded; please try again."),
+            message,
             status=503,
             outcome=Outcome.UPSTREAM_ERROR,
         ) from exc

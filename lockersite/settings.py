@@ -273,6 +273,8 @@ SEVENDIGITAL_STREAM_FORMAT_ID = env_int("SEVENDIGITAL_STREAM_FORMAT_ID", 26, min
 SEVENDIGITAL_CONNECT_TIMEOUT = env_float("SEVENDIGITAL_CONNECT_TIMEOUT", 3.05)
 SEVENDIGITAL_READ_TIMEOUT = env_float("SEVENDIGITAL_READ_TIMEOUT", 8.0)
 SEVENDIGITAL_RETRIES = env_int("SEVENDIGITAL_RETRIES", 1)
+# Answers longer than this are refused (a 50-release page is well under 1 MB).
+SEVENDIGITAL_MAX_BODY_BYTES = env_int("SEVENDIGITAL_MAX_BODY_BYTES", 8 * 1024 * 1024, minimum=1024)
 # Circuit breaker (locker/upstream_breaker.py): after this many failed attempts in a row (0: never),
 # 7digital is left alone for BREAKER_SECONDS, then probed by one request at a time.
 SEVENDIGITAL_BREAKER_FAILURES = env_int("SEVENDIGITAL_BREAKER_FAILURES", 5, minimum=0)

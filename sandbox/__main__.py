@@ -81,6 +81,9 @@ def set_faults(args: argparse.Namespace) -> int:
         changes["paths"] = [p.strip() for p in args.paths.split(",") if p.strip()]
     if args.token_format is not None:
         changes["token_format"] = args.token_format
+    for name in ("trickle_ms", "redirect_to", "huge_bytes"):
+        if getattr(args, name) is not None:
+            changes[name] = getattr(args, name)
     if args.auto_approve is not None:
         changes["auto_approve"] = None if args.auto_approve.lower() == "none" else args.auto_approve
     if not args.url.startswith(("http://", "https://")):
@@ -131,6 +134,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--paths", metavar="PREFIX,...", help="path prefixes ('' for all paths)")
     p.add_argument("--token-format", choices=TOKEN_FORMATS)
     p.add_argument("--auto-approve", metavar="EMAIL", help="an account email, or 'none'")
+    p.add_argument("--trickle-ms", type=int, help="mode trickle: milliseconds per body byte")
+    p.add_argument("--redirect-to", metavar="URL", help="mode redirect: the Location")
+    p.add_argument("--huge-bytes", type=int, help="mode huge: the padded answer's size")
     p.set_defaults(run=set_faults)
 
     p = commands.add_parser("tokens", help="print an account's demo access token and secret")

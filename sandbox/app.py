@@ -127,19 +127,23 @@ class SandboxApp:
             self.request_log.record(req, response.status, started)
         headers = [
             ("Content-Type", response.content_type),
-            ("Content-Length", str(len(response.body))),
+            ("Content-Length", str(response.content_length)),
             *response.headers,
             *self.rate.headers(),
         ]
         start_response(response.status_line, headers)
-        return [response.body]
+        return response.chunks if response.chunks is not None else [response.body]
 
     def handle(self, req: Request) -> Response:
         if control.is_control(req.path):
             return control.handle(self, req)
-        injected = faults.inject(faults.current(self.store), req, self.stopping)
+        config = faults.current(self.store)
+        injected = faults.inject(config, req, self.stopping)
         if injected is not None:
             return injected
+        return faults.deliver(config, req, self._answer(req), self.stopping)
+
+    def _answer(self, req: Request) -> Response:
         route, args = self._match(req)
         try:
             if route is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from http import HTTPStatus
@@ -125,6 +125,15 @@ class Response:
     body: bytes = b""
     content_type: str = "text/plain; charset=utf-8"
     headers: list[tuple[str, str]] = field(default_factory=list)
+    chunks: Iterable[bytes] | None = None  # sent instead of `body`, as they come (faults.deliver)
+    length: int | None = None  # Content-Length of `chunks`
+
+    def stream(self, chunks: Iterable[bytes], length: int) -> None:
+        self.chunks, self.length = chunks, length
+
+    @property
+    def content_length(self) -> int:
+        return len(self.body) if self.chunks is None or self.length is None else self.length
 
     @property
     def status_line(self) -> str:

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 from requests_oauthlib import OAuth1
+from urllib3.exceptions import NewConnectionError
 
 from .errors import (
     MalformedResponse,
@@ -27,12 +28,22 @@ from .errors import (
     RateLimited,
     RelinkNeeded,
     SevenDigitalError,
+    UnexpectedRedirect,
     UpstreamTimeout,
     UpstreamUnavailable,
     api_error_for,
 )
-from .parse import parse_error, parse_locker, parse_user_details
+from .parse import parse_error, parse_locker, parse_token_answer, parse_user_details
 from .signing import sign_url
+from .transport import (
+    Answer,
+    BodyTooLarge,
+    Deadline,
+    DeadlineExceeded,
+    exchange,
+    is_timeout,
+    new_session,
+)
 from .types import (
     DEFAULT_SORT,
     MAX_PAGE_SIZE,
@@ -63,6 +74,8 @@ class CallGate(Protocol):
 
 
 ACCEPT = {"json": "application/json", "xml": "application/xml"}
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 2
 
 # OAuth 401 texts: our own signing or key is at fault, or else the user's token is no good.
 _OUR_FAULT = re.compile(r"signature|consumer|timestamp|nonce", re.IGNORECASE)
@@ -87,6 +100,8 @@ class ClientConfig:
     backoff: float = 0.2
     user_agent: str = "Locker/1.0 (+7digital locker client)"
     signature_type: str = "header"  # "header" or "query" for API calls; media URLs use query
+    max_body_bytes: int = 8 * 1024 * 1024
+    total_timeout: float | None = None  # a whole call, retries included; None: connect + read
 
     def __post_init__(self) -> None:
         if self.signature_type not in ("header", "query"):
@@ -109,7 +124,15 @@ class ClientConfig:
             connect_timeout=float(getattr(settings, "SEVENDIGITAL_CONNECT_TIMEOUT", 3.05)),
             read_timeout=float(getattr(settings, "SEVENDIGITAL_READ_TIMEOUT", 10.0)),
             retries=int(getattr(settings, "SEVENDIGITAL_RETRIES", 2)),
+            max_body_bytes=int(getattr(settings, "SEVENDIGITAL_MAX_BODY_BYTES", 8 * 1024 * 1024)),
         )
+
+    @property
+    def deadline_seconds(self) -> float:
+        """The longest a call may take, connecting, waiting, reading and retrying together."""
+        if self.total_timeout is not None:
+            return self.total_timeout
+        return self.connect_timeout + self.read_timeout
 
 
 class SevenDigitalClient:
@@ -124,7 +147,7 @@ class SevenDigitalClient:
         breaker: CallGate | None = None,
     ) -> None:
         self.config = config
-        self.session = session or requests.Session()
+        self.session = session or new_session()
         self.observer = observer
         self.breaker = breaker
 
@@ -207,51 +230,142 @@ class SevenDigitalClient:
         # quote, not quote_plus: a space in `sort` goes out as %20, as in 7digital's docs.
         query = urlencode(list(params.items()), quote_via=quote)
         url = f"{self.config.api_url}/{endpoint}" + (f"?{query}" if query else "")
-        response = self._get(endpoint, url, token, ACCEPT[fmt])
-        try:
-            _raise_for_error(response, endpoint)
-            return parse(response.content, response.headers.get("Content-Type", ""))
-        except SevenDigitalError as exc:
-            if exc.status is None:
-                exc.status = response.status_code
-            raise _scrubbed(exc, self.config, token) from None
+        answer = self._send("GET", endpoint, url, lambda u: self._signed(u, token), ACCEPT[fmt])
+        return _parsed(answer, endpoint, parse, self.config, token)
 
-    def _get(self, endpoint: str, url: str, token: AccessToken, accept: str) -> requests.Response:
-        """GET with retries on connection errors and 5xx; a fresh signature per attempt."""
+    # ---- OAuth token requests (the account-linking flow) --------------------------------
+
+    def get_request_token(self, callback_url: str) -> AccessToken:
+        """`POST oauth/requesttoken`, signed with our consumer key only: an unauthorised token."""
+        auth = self._consumer_auth(callback_uri=callback_url)
+        return self._token_request("oauth/requesttoken", auth)
+
+    def get_access_token(self, request_token: AccessToken) -> AccessToken:
+        """`POST oauth/accesstoken` for an authorised request token: the user's access token."""
+        auth = self._consumer_auth(
+            resource_owner_key=request_token.key, resource_owner_secret=request_token.secret
+        )
+        try:
+            return self._token_request("oauth/accesstoken", auth)
+        except SevenDigitalError as exc:
+            raise _scrubbed(exc, self.config, request_token) from None
+
+    def _token_request(self, endpoint: str, auth: OAuth1) -> AccessToken:
+        url = f"{self.config.api_url}/{endpoint}"
+        data = {"country": self.config.country}
+        answer = self._send("POST", endpoint, url, lambda u: (u, auth), "*/*", data=data)
+        key, secret = _parsed(answer, endpoint, parse_token_answer, self.config, None)
+        return AccessToken(key=key, secret=secret)
+
+    def _consumer_auth(self, **kwargs: str) -> OAuth1:
+        return OAuth1(
+            self.config.consumer_key,
+            client_secret=self.config.consumer_secret,
+            signature_method="HMAC-SHA1",
+            signature_type="AUTH_HEADER",
+            **kwargs,
+        )
+
+    # ---- HTTP ---------------------------------------------------------------------------
+
+    def _signed(self, url: str, token: AccessToken) -> tuple[str, OAuth1 | None]:
+        if self.config.signature_type == "query":
+            return self._sign(url, token), None
+        return url, self._auth(token)
+
+    def _send(
+        self,
+        method: str,
+        endpoint: str,
+        url: str,
+        sign: Callable[[str], tuple[str, OAuth1 | None]],
+        accept: str,
+        data: Mapping[str, str] | None = None,
+    ) -> Answer:
+        """One call within the config's deadline: retries only where safe and only while time is
+        left, a fresh signature per attempt, redirects followed only within the API's origin."""
         config = self.config
+        deadline = Deadline(config.deadline_seconds)
         headers = {"Accept": accept, "User-Agent": config.user_agent}
         attempts = 1 + max(0, config.retries)
-        for attempt in range(attempts):
+        attempt = redirects = 0
+        delay: float | None = None
+        while True:
             if self.breaker is not None and not self.breaker.allow():
                 raise UpstreamUnavailable(
                     f"7digital {endpoint}: calls paused after repeated failures"
                 )
-            if attempt:
-                time.sleep(config.backoff * 2 ** (attempt - 1))
+            if delay:
+                time.sleep(delay)
+                delay = None
             started = time.monotonic()
             try:
-                if config.signature_type == "query":
-                    signed, auth = self._sign(url, token), None
-                else:
-                    signed, auth = url, self._auth(token)
-                response = self.session.get(
-                    signed, headers=headers, auth=auth, timeout=self._timeout()
+                signed, auth = sign(url)
+                answer = exchange(
+                    self.session,
+                    method,
+                    signed,
+                    deadline=deadline,
+                    connect_timeout=config.connect_timeout,
+                    read_timeout=config.read_timeout,
+                    max_bytes=config.max_body_bytes,
+                    headers=headers,
+                    auth=auth,
+                    data=data,
                 )
-            except requests.RequestException as exc:
+            except (requests.RequestException, DeadlineExceeded, BodyTooLarge) as exc:
                 self._observe(endpoint, None, started)
-                failure, retryable = _transport_error(exc, endpoint)
+                failure, retryable = _transport_error(exc, endpoint, method, config)
                 logger.warning("7digital %s attempt %d: %s", endpoint, attempt + 1, failure.message)
-                if retryable and attempt + 1 < attempts:
+                if retryable:
+                    delay = self._retry_delay(attempt, attempts, deadline)
+                if delay is not None:
+                    attempt += 1
                     continue
                 raise failure from None
-            self._observe(endpoint, response.status_code, started)
-            if response.status_code >= 500 and attempt + 1 < attempts:
-                logger.warning(
-                    "7digital %s attempt %d: HTTP %d", endpoint, attempt + 1, response.status_code
-                )
+            self._observe(endpoint, answer.status, started)
+            if answer.status in REDIRECT_STATUSES:
+                url = self._redirect_target(endpoint, url, answer, method, redirects)
+                redirects += 1
                 continue
-            return response
-        raise AssertionError("unreachable")
+            if answer.status >= 500 and method == "GET":
+                delay = self._retry_delay(attempt, attempts, deadline)
+            if delay is not None:
+                logger.warning(
+                    "7digital %s attempt %d: HTTP %d", endpoint, attempt + 1, answer.status
+                )
+                attempt += 1
+                continue
+            return answer
+
+    def _retry_delay(self, attempt: int, attempts: int, deadline: Deadline) -> float | None:
+        """The backoff before another attempt, or None: none left, or too close to the deadline."""
+        if attempt + 1 >= attempts:
+            return None
+        delay = self.config.backoff * 2**attempt
+        return delay if deadline.remaining() > delay + 0.05 else None
+
+    def _redirect_target(
+        self, endpoint: str, url: str, answer: Answer, method: str, redirects: int
+    ) -> str:
+        """Where a redirect within the API's own origin points; anything else is refused."""
+        location = answer.headers.get("Location", "")
+        target = urljoin(url, location)
+        parts, api = urlsplit(target), urlsplit(self.config.api_url)
+        same_origin = (parts.scheme, parts.netloc) == (api.scheme, api.netloc)
+        if not location or not same_origin or method != "GET" or redirects >= MAX_REDIRECTS:
+            logger.warning(
+                "7digital %s: redirect to %r not followed (HTTP %d)",
+                endpoint,
+                parts.netloc or "-",
+                answer.status,
+            )
+            raise UnexpectedRedirect(
+                f"7digital redirected {endpoint} to {parts.netloc or 'nowhere'}; not followed",
+                status=answer.status,
+            )
+        # Signed afresh for the new address: drop any oauth_* parameters the answer carried.
+        return urlunsplit(parts._replace(query=_without_oauth(parts.query)))
 
     def _auth(self, token: AccessToken) -> OAuth1:
         return OAuth1(
@@ -262,9 +376,6 @@ class SevenDigitalClient:
             signature_method="HMAC-SHA1",
             signature_type="AUTH_HEADER",
         )
-
-    def _timeout(self) -> tuple[float, float]:
-        return (self.config.connect_timeout, self.config.read_timeout)
 
     def _observe(self, endpoint: str, status: int | None, started: float) -> None:
         if self.breaker is not None:
@@ -281,36 +392,86 @@ class SevenDigitalClient:
 
 
 def _transport_error(
-    exc: requests.RequestException, endpoint: str
+    exc: Exception, endpoint: str, method: str, config: ClientConfig
 ) -> tuple[SevenDigitalError, bool]:
-    """The error for a failed attempt, and whether another attempt may help."""
+    """The error for a failed attempt, and whether another attempt is safe and may help."""
+    if isinstance(exc, DeadlineExceeded):
+        seconds = f"{config.deadline_seconds:g}"
+        return UpstreamTimeout(f"7digital did not answer {endpoint} within {seconds} s"), False
+    if isinstance(exc, BodyTooLarge):
+        return MalformedResponse(
+            f"7digital's answer to {endpoint} is larger than {config.max_body_bytes} bytes"
+        ), False
     if isinstance(exc, requests.ConnectTimeout):  # nothing was sent: safe to retry
         return UpstreamTimeout(f"7digital did not accept a connection for {endpoint}"), True
-    if isinstance(exc, requests.ConnectionError):
-        return UpstreamUnavailable(f"7digital could not be reached for {endpoint}"), True
-    if isinstance(exc, requests.Timeout):
-        # Read timeouts are not retried: the customer would wait retries x read_timeout.
+    if is_timeout(exc):
+        # Read timeouts, before or within the body, are not retried: the customer would wait
+        # retries x read_timeout.
         return UpstreamTimeout(f"7digital took too long to answer {endpoint}"), False
+    if isinstance(exc, requests.ConnectionError):
+        # A refused connection sent nothing; anything else may have reached 7digital, which only
+        # a GET may repeat.
+        safe = method == "GET" or _caused_by(exc, NewConnectionError)
+        return UpstreamUnavailable(f"7digital could not be reached for {endpoint}"), safe
+    if isinstance(
+        exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
+    ):
+        return UpstreamUnavailable(f"7digital's answer to {endpoint} broke off"), method == "GET"
     return UpstreamUnavailable(
         f"7digital request for {endpoint} failed ({type(exc).__name__})"
     ), False
 
 
-def _raise_for_error(response: requests.Response, endpoint: str) -> None:
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    stack, seen = [exc], set()
+    while stack:
+        error = stack.pop()
+        if isinstance(error, kind):
+            return True
+        if id(error) in seen:
+            continue
+        seen.add(id(error))
+        stack.extend(a for a in error.args if isinstance(a, BaseException))
+        stack.extend(e for e in (error.__cause__, error.__context__) if e is not None)
+    return False
+
+
+def _without_oauth(query: str) -> str:
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return urlencode([(k, v) for k, v in pairs if not k.startswith("oauth_")], quote_via=quote)
+
+
+def _parsed[T](
+    answer: Answer,
+    endpoint: str,
+    parse: Callable[[bytes, str], T],
+    config: ClientConfig,
+    token: AccessToken | None,
+) -> T:
+    try:
+        _raise_for_error(answer, endpoint)
+        return parse(answer.content, answer.headers.get("Content-Type", ""))
+    except SevenDigitalError as exc:
+        if exc.status is None:
+            exc.status = answer.status
+        raise _scrubbed(exc, config, token) from None
+
+
+def _raise_for_error(answer: Answer, endpoint: str) -> None:
     """Raise the SevenDigitalError an answer stands for; 2xx bodies are checked by the parser."""
-    status = response.status_code
-    body = response.content
+    status = answer.status
+    body = answer.content
     if status == 429:
         raise RateLimited(
             f"7digital rate limit reached on {endpoint}",
-            retry_after=_retry_after(response.headers.get("Retry-After")),
+            retry_after=_retry_after(answer.headers.get("Retry-After")),
         )
     if body[:64].lstrip().startswith(b"OAuth"):
         raise _oauth_error(body, status)
     if 200 <= status < 300:
         return
     try:
-        code, message = parse_error(body, response.headers.get("Content-Type", ""))
+        code, message = parse_error(body, answer.headers.get("Content-Type", ""))
     except MalformedResponse:
         code, message = None, ""
     if status == 401 and code is None:
@@ -344,11 +505,12 @@ def _retry_after(value: str | None) -> int | None:
 
 
 def _scrubbed(
-    exc: SevenDigitalError, config: ClientConfig, token: AccessToken
+    exc: SevenDigitalError, config: ClientConfig, token: AccessToken | None
 ) -> SevenDigitalError:
     """Keep credentials out of messages, even if 7digital echoes them back."""
     message = exc.message
-    for secret in (token.key, token.secret, config.consumer_secret):
+    secrets = (token.key, token.secret) if token is not None else ()
+    for secret in (*secrets, config.consumer_secret):
         if secret and secret in message:
             message = message.replace(secret, "***")
     if message != exc.message:

@@ -17,7 +17,11 @@ class UpstreamUnavailable(SevenDigitalError):
 
 
 class UpstreamTimeout(UpstreamUnavailable):
-    """Connect or read timeout."""
+    """Connect or read timeout, or the call's total deadline passed."""
+
+
+class UnexpectedRedirect(UpstreamUnavailable):
+    """A redirect we do not follow: to another host, or on a POST."""
 
 
 class MalformedResponse(SevenDigitalError):

@@ -7,8 +7,8 @@ callback carries `status=Authorised` (or "Authorized") and no `oauth_verifier`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-import requests
 from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.providers.base.constants import AuthError
 from allauth.socialaccount.providers.oauth.client import OAuthClient, OAuthError, get_token_prefix
@@ -21,11 +21,9 @@ from allauth.utils import build_absolute_uri
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from requests_oauthlib import OAuth1
 
 from locker.sevendigital import client as sevendigital
-from locker.sevendigital.errors import SevenDigitalError
-from locker.sevendigital.parse import parse_token_answer
+from locker.sevendigital.errors import MalformedResponse, SevenDigitalError, UpstreamUnavailable
 from locker.sevendigital.types import AccessToken
 from locker.sevendigital_provider import connect_only
 
@@ -34,26 +32,21 @@ logger = logging.getLogger(__name__)
 AUTHORISED = {"authorised", "authorized"}
 
 
-def _token_request(url: str, auth: OAuth1) -> dict[str, str]:
-    config = sevendigital.default_client().config
+def _token_request(request: Callable[[], AccessToken]) -> dict[str, str]:
+    """A token request through the 7digital client (its deadline, breaker and metrics), with
+    its failures in the words allauth shows the customer."""
     try:
-        response = requests.post(
-            url,
-            auth=auth,
-            data={"country": settings.SEVENDIGITAL_COUNTRY},
-            headers={"User-Agent": config.user_agent},
-            timeout=(config.connect_timeout, config.read_timeout),
-        )
-    except requests.RequestException as exc:
+        token = request()
+    except UpstreamUnavailable as exc:
+        logger.warning("7digital token request failed: %s", exc.message)
         raise OAuthError("7digital could not be reached. Please try again in a moment.") from exc
-    if response.status_code != 200:
-        logger.warning("7digital token request failed with HTTP %s", response.status_code)
-        raise OAuthError("7digital did not accept the link request. Please try again.")
-    try:
-        key, secret = parse_token_answer(response.content, response.headers.get("Content-Type", ""))
-    except SevenDigitalError as exc:
+    except MalformedResponse as exc:
+        logger.warning("7digital token request failed: %s", exc.message)
         raise OAuthError("7digital sent an answer we could not read. Please try again.") from exc
-    return {"oauth_token": key, "oauth_token_secret": secret}
+    except SevenDigitalError as exc:
+        logger.warning("7digital token request failed with HTTP %s", exc.status)
+        raise OAuthError("7digital did not accept the link request. Please try again.") from exc
+    return {"oauth_token": token.key, "oauth_token_secret": token.secret}
 
 
 class SevenDigitalOAuthClient(OAuthClient):
@@ -63,8 +56,8 @@ class SevenDigitalOAuthClient(OAuthClient):
     def _get_request_token(self) -> dict[str, str]:
         if self.request_token is None:
             callback = build_absolute_uri(self.request, self.callback_url)
-            auth = OAuth1(self.consumer_key, self.consumer_secret, callback_uri=callback)
-            self.request_token = _token_request(self.request_token_url, auth)
+            client = sevendigital.default_client()
+            self.request_token = _token_request(lambda: client.get_request_token(callback))
             self.request.session[self._session_key("request_token")] = self.request_token
         return self.request_token
 
@@ -76,13 +69,9 @@ class SevenDigitalOAuthClient(OAuthClient):
             request_token = self._get_rt_from_session()
             if self.request.GET.get("oauth_token") != request_token["oauth_token"]:
                 raise OAuthError(_("This 7digital answer does not belong to your link request."))
-            auth = OAuth1(
-                self.consumer_key,
-                self.consumer_secret,
-                resource_owner_key=request_token["oauth_token"],
-                resource_owner_secret=request_token["oauth_token_secret"],
-            )
-            self.access_token = _token_request(self.access_token_url, auth)
+            pair = AccessToken(request_token["oauth_token"], request_token["oauth_token_secret"])
+            client = sevendigital.default_client()
+            self.access_token = _token_request(lambda: client.get_access_token(pair))
             # Unlike allauth's client, never park the access token in the session.
             self.request.session.pop(self._session_key("request_token"), None)
         return self.access_token

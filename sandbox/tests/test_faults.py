@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import urllib3
 
 from .conftest import DEMO, JSON, first_track_id, get_locker, release_id, user_auth
 
@@ -64,6 +65,47 @@ def test_timeout_hangs(sandbox):
     assert get_locker(sandbox).status_code == 200
 
 
+def test_stall_sends_the_headers_then_nothing(sandbox):
+    sandbox.set_faults(mode="stall", paths=["/1.2/user/locker"])
+    with requests.get(
+        f"{sandbox.api_url}/user/locker?country=GB", auth=user_auth(sandbox), stream=True, timeout=1
+    ) as response:
+        assert response.status_code == 200 and int(response.headers["Content-Length"]) > 0
+        with pytest.raises(urllib3.exceptions.ReadTimeoutError):
+            response.raw.read(1)
+
+
+def test_trickle_sends_the_real_answer_a_byte_at_a_time(sandbox):
+    sandbox.set_faults(mode="trickle", trickle_ms=20, paths=["/1.2/user/locker"])
+    started = time.monotonic()
+    with requests.get(
+        f"{sandbox.api_url}/user/locker?country=GB&pageSize=1",
+        auth=user_auth(sandbox),
+        headers=JSON,
+        stream=True,
+        timeout=5,
+    ) as response:
+        first = response.raw.read(10)
+        assert len(first) == 10 and time.monotonic() - started >= 0.2
+        assert first.startswith(b"{")
+
+
+def test_redirect_points_elsewhere(sandbox):
+    sandbox.set_faults(mode="redirect", redirect_to="http://127.0.0.2:9/x", paths=["/1.2/user"])
+    response = requests.get(
+        f"{sandbox.api_url}/user/locker?country=GB", auth=user_auth(sandbox), allow_redirects=False
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "http://127.0.0.2:9/x"
+
+
+def test_huge_pads_a_parseable_answer(sandbox):
+    sandbox.set_faults(mode="huge", huge_bytes=3_000_000, paths=["/1.2/user/locker"])
+    response = get_locker(sandbox)
+    assert len(response.content) == int(response.headers["Content-Length"]) == 3_000_000
+    assert response.json()["status"] == "ok"
+
+
 def test_faults_do_not_touch_the_control_endpoints(sandbox):
     sandbox.set_faults(mode="error500")
     assert requests.get(f"{sandbox.url}/_sandbox/faults").status_code == 200
@@ -79,6 +121,9 @@ def test_the_faults_endpoint_merges(sandbox):
         "paths": [],
         "token_format": "form",
         "auto_approve": None,
+        "trickle_ms": 2000,
+        "redirect_to": "http://169.254.169.254/latest/meta-data/",
+        "huge_bytes": 40_000_000,
     }
     requests.post(url, json={"latency_ms": 5})
     config = requests.post(url, json={"mode": "garbage", "paths": ["/media"]}).json()
@@ -88,6 +133,9 @@ def test_the_faults_endpoint_merges(sandbox):
         {"latency_ms": -1},
         {"paths": "/x"},
         {"auto_approve": "x@y"},
+        {"trickle_ms": 0},
+        {"huge_bytes": -1},
+        {"redirect_to": "ftp://x"},
         {"nope": 1},
     ):
         assert requests.post(url, json=bad).status_code == 400
