@@ -12,7 +12,7 @@ export DJANGO_SETTINGS_MODULE := lockersite.settings
 SANDBOX_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 export SANDBOX_URL := http://$(SANDBOX_HOST):$(SANDBOX_PORT)
 
-.PHONY: run test lint format install install-dev browser gettext catalogs messages sandbox migrate demo bench bench-tools serve-prod test-long clean
+.PHONY: run test lint format install install-dev browser gettext catalogs messages sandbox migrate demo bench bench-tools serve-prod test-long clean faults redis-server
 
 # A 3.12+ interpreter: pyenv's when present, else python3.12 / python3 if new enough.
 BASE_PYTHON := $(shell \
@@ -64,6 +64,13 @@ browser:
 		else echo "Chromium not found: run 'sudo apt-get install chromium' to enable the browser tests"; fi; \
 	fi
 
+# Debian's redis-server for the Redis outage tests (they start, freeze and stop their own).
+redis-server:
+	@if ! command -v redis-server >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+		else echo "redis-server not found: run 'sudo apt-get install redis-server' to enable the Redis outage tests"; fi; \
+	fi
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 
@@ -91,7 +98,7 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: install-dev browser lint
+test: install-dev browser redis-server lint
 	$(PY) -m pytest
 
 # wrk (Debian's package) drives the throughput and memory benchmarks.
@@ -104,6 +111,12 @@ bench-tools:
 bench: install-dev bench-tools
 	$(PY) bench/parse_bench.py
 	$(PY) -m bench.run
+
+# Fault figures on gunicorn (4 workers) + the sandbox: 5xx while Redis is frozen then stopped (own
+# redis-server), bench/trickle.py's figure when present, downloads used by 100 simultaneous double
+# clicks without Redis. bench/faults.py; DATABASE_URL=postgres://... runs them on PostgreSQL.
+faults: install-dev redis-server
+	$(PY) -m bench.faults
 
 # The production stack locally: the sandbox + gunicorn with DEBUG off (deploy/serve-local.sh).
 serve-prod: install

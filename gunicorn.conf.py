@@ -7,7 +7,10 @@ holds a thread, not a whole worker.
 
 from __future__ import annotations
 
+import glob
 import os
+import shutil
+import tempfile
 
 
 def _int(name: str, default: int) -> int:
@@ -96,6 +99,29 @@ logconfig_dict = {
         },
     },
 }
+
+
+# prometheus_client's multiprocess mode: each worker writes its samples to files here and /metrics
+# adds them all up, so whichever worker answers a scrape reports the server's totals. Set before
+# the app (and prometheus_client) is imported; emptied at start so no old run's counts linger.
+_metrics_dir_made = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+_metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="locker-metrics-")
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+os.makedirs(_metrics_dir, exist_ok=True)
+for _stale in glob.glob(os.path.join(_metrics_dir, "*.db")):
+    os.remove(_stale)
+
+
+def on_exit(server) -> None:
+    if _metrics_dir_made:
+        shutil.rmtree(_metrics_dir, ignore_errors=True)
+
+
+def child_exit(server, worker) -> None:
+    """A worker that exits keeps its counts in the totals; its live-only samples are dropped."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
 
 
 def post_fork(server, worker) -> None:

@@ -60,7 +60,12 @@ def download(request: HttpRequest) -> HttpResponse:
             ),
         )
     once = f"download:{request.user.pk}:{track_id}:{format_id}"
-    if not throttle.claim_once(once, DOUBLE_CLICK_SECONDS):
+    try:
+        claimed = throttle.claim_once(once, DOUBLE_CLICK_SECONDS)
+    except throttle.StateUnavailable:
+        message = _("Downloads are paused for a moment. Nothing was downloaded; please try again.")
+        return _refuse(request, DownloadRefused(message, status=503))
+    if not claimed:
         return _refuse(request, DownloadRefused(_("Your download is already starting."), status=409))
     try:
         started = authorise_download(link, release_id, track_id, format_id)

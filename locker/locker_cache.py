@@ -18,6 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
+from lockersite.redis_cache import RedisSkipped
+
 logger = logging.getLogger(__name__)
 
 # Bumped when the stored format changes (v2: pages wrapped in `Cached`), so that during a rolling
@@ -44,8 +46,10 @@ class Cached:
 def _safe(call, *args, default=None):
     try:
         return call(*args)
-    except Exception:  # any backend error (e.g. Redis unreachable) degrades to "no cache"
-        logger.warning("cache unavailable for %s", call.__name__, exc_info=False)
+    except Exception as exc:  # any backend error (e.g. Redis unreachable) degrades to "no cache"
+        # While Redis is skipped after a failure (logged once there), each call would log again.
+        level = logging.DEBUG if isinstance(exc, RedisSkipped) else logging.WARNING
+        logger.log(level, "cache unavailable for %s", call.__name__, exc_info=False)
         return default
 
 

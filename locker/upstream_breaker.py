@@ -1,5 +1,5 @@
-"""A circuit breaker for 7digital, in the cache: shared by every worker and server with Redis
-(REDIS_URL), per worker process otherwise.
+"""A circuit breaker for 7digital, in the shared "state" cache (the database): one breaker for
+every worker and app server.
 
 When 7digital keeps failing (SEVENDIGITAL_BREAKER_FAILURES attempts in a row timing out, failing to
 connect or answering 5xx; a retried call is two attempts), calls stop for
@@ -14,9 +14,11 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.utils.connection import ConnectionProxy
 
 logger = logging.getLogger(__name__)
+cache = ConnectionProxy(caches, "state")
 
 FAILURES = "upstream-breaker:failures"
 OPEN = "upstream-breaker:open"

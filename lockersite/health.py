@@ -1,9 +1,13 @@
 """Health endpoints for load balancers and orchestrators.
 
 - `/healthz`: the process is alive and serving (touches nothing else).
-- `/readyz`: the database and the cache answer; 503 with the failing check named otherwise, so a
-  load balancer takes this app server out of rotation. 7digital is deliberately not checked: when
-  it is down, the site still serves last good copies.
+- `/readyz`: the database and the shared state (in the database) answer, else 503 with the failing
+  check named, so a load balancer takes this app server out of rotation. The page cache (Redis)
+  is checked and named when down, but only makes the answer "degraded" (still 200): the site
+  works without it, and a 503 from every server at once would turn a Redis outage into a site
+  outage. 7digital is deliberately not checked: when it is down, last good copies are served.
+
+One spelling each (no trailing slash), which is what deploy/nginx.conf keeps from the public.
 
 `HealthCheckMiddleware` sits near the top of MIDDLEWARE and answers both paths before host
 validation, the HTTPS redirect and sessions, so probes that address the server by IP over plain
@@ -43,7 +47,12 @@ def check_cache(alias: str = "default") -> None:
         raise RuntimeError("the cache did not return what was just stored")
 
 
-CHECKS = {"database": check_database, "cache": check_cache}
+def check_state() -> None:
+    caches["state"].get(PROBE_KEY)
+
+
+CHECKS = {"database": check_database, "state": check_state, "cache": check_cache}
+REQUIRED = {"database", "state"}
 
 
 @never_cache
@@ -64,13 +73,14 @@ def readyz(request: HttpRequest) -> JsonResponse:
             results[name] = f"error: {type(exc).__name__}"
             logger.error("readiness check %s failed: %s", name, type(exc).__name__)
         timings[name] = round((time.perf_counter() - started) * 1000, 2)
-    ok = all(v == "ok" for v in results.values())
+    failed = {name for name, result in results.items() if result != "ok"}
+    status = "unavailable" if failed & REQUIRED else "degraded" if failed else "ok"
     return JsonResponse(
-        {"status": "ok" if ok else "unavailable", "checks": results, "ms": timings}, status=200 if ok else 503
+        {"status": status, "checks": results, "ms": timings}, status=503 if status == "unavailable" else 200
     )
 
 
-PATHS = {"/healthz": healthz, "/healthz/": healthz, "/readyz": readyz, "/readyz/": readyz}
+PATHS = {"/healthz": healthz, "/readyz": readyz}
 
 
 class HealthCheckMiddleware:

@@ -247,6 +247,7 @@ class RequestIdMiddleware:
                 response["Server-Timing"] = timing
             if self.access_log:
                 self._log(request, response, elapsed_ms, upstream)
+            self.metrics.observe_request(request, response.status_code, elapsed_ms / 1000)
             return response
         finally:
             self.metrics.end_request(upstream)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "locker.widget",
     "locker.library",
     "django_tasks_db",
+    "locker.state",
 ]
 
 # Background work (the locker index's syncs): Django's Tasks framework on django-tasks-db, whose
@@ -133,24 +134,36 @@ elif _db["ENGINE"].endswith("sqlite3"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache (and, with Redis, sessions): local memory by default; REDIS_URL=redis://... to share state.
+# Caches. "default" holds only what can be rebuilt (locker pages): local memory per worker, or
+# Redis (REDIS_URL) shared by all; it fails fast and the site works on without it. "state" holds
+# what every worker and server must agree on (rate limits, double-click claims, allauth's limits,
+# the 7digital breaker): always the database, atomic, so no Redis outage or worker count changes it.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     if urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
         raise ImproperlyConfigured(f"REDIS_URL must be a redis:// URL, not {REDIS_URL!r}")
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    _redis_timeout = env_float("REDIS_SOCKET_TIMEOUT", 0.25)
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lockersite.redis_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "locker"),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "socket_connect_timeout": _redis_timeout,
+                "socket_timeout": _redis_timeout,
+                "retry": Retry(NoBackoff(), 0),  # redis-py retries 3 times with backoff by default
+                "skip_seconds": env_float("REDIS_SKIP_SECONDS", 5),
+            },
         }
     }
-    # Sessions read from Redis and survive a cache flush (written through to the database).
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES["state"] = {"BACKEND": "locker.state.cache.DatabaseStateCache", "TIMEOUT": None}
+# Sessions in the database: a Redis outage signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -403,8 +416,8 @@ SERVER_TIMING = env_bool("SERVER_TIMING", True)
 LOGGING = logging_config(json_format=LOG_FORMAT == "json", level=env_str("LOG_LEVEL", "INFO").upper())
 LOGGING_CONFIG = "lockersite.logging.configure"  # also redacts records of handlers we didn't set up
 
-# Upstream metrics: every 7digital HTTP attempt is counted (locker/metrics.py); /metrics serves them
-# in Prometheus text to staff users or to `Authorization: Bearer $METRICS_TOKEN`.
+# Metrics (locker/metrics.py, prometheus_client): every request and 7digital HTTP attempt is
+# counted; /metrics answers `Authorization: Bearer $METRICS_TOKEN` or the view_metrics permission.
 SEVENDIGITAL_OBSERVER = "locker.metrics.observe_upstream"
 SEVENDIGITAL_BREAKER = "locker.upstream_breaker.breaker"
 METRICS_TOKEN = env_str("METRICS_TOKEN")

@@ -120,3 +120,17 @@ def stack(tmp_path_factory, collected_static, stack_backends):
             yield app, sandbox, users
         finally:
             app.stop()
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A redis-server of this test's own (free port, no persistence), to freeze and stop. Skips
+    where redis-server is missing, except in CI (env CI set), where that is a failure."""
+    from bench.faults import RedisServer
+
+    if RedisServer.binary() is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is required in CI (apt-get install redis-server)")
+        pytest.skip("redis-server not installed")
+    with RedisServer(tmp_path / "redis") as server:
+        yield server

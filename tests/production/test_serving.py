@@ -32,7 +32,11 @@ def test_plain_http_is_redirected_to_https_but_probes_are_not(stack):
     assert reply.status == 301 and reply.headers["location"].startswith("https://")
     assert app.get("/healthz", headers={"X-Forwarded-Proto": "http", "Host": "10.1.2.3"}).status == 200
     ready = app.get("/readyz", headers={"X-Forwarded-Proto": "http", "Host": "10.1.2.3"})
-    assert ready.status == 200 and json.loads(ready.body)["checks"] == {"database": "ok", "cache": "ok"}
+    assert ready.status == 200 and json.loads(ready.body)["checks"] == {
+        "database": "ok",
+        "state": "ok",
+        "cache": "ok",
+    }
     assert app.get("/", headers={"Host": "evil.example"}).status == 400
 
 
@@ -75,7 +79,24 @@ def test_metrics_need_the_token_and_count_upstream_calls(stack):
     assert app.get("/metrics", user=users[-1]).status == 403
     app.get("/locker/?sort=releaseTitle+desc", user=users[-1])
     text = app.metrics()
-    shared = "REDIS_URL" in app.environ
-    assert f"locker_upstream_metrics_shared {int(shared)}" in text
-    if shared:  # every worker's calls, whichever worker answers the scrape
-        assert re.search(r'locker_upstream_requests_total\{endpoint="user/locker",status="200"\} [1-9]', text)
+    assert re.search(r'locker_upstream_requests_total\{endpoint="user/locker",status="200"\} [1-9]', text)
+
+
+def http_count(text: str, route: str) -> float:
+    pattern = rf'^locker_http_requests_total\{{method="GET",route="{re.escape(route)}",status="200"\}} (\S+)$'
+    found = re.search(pattern, text, re.M)
+    return float(found.group(1)) if found else 0.0
+
+
+def test_every_worker_answers_a_scrape_with_the_servers_totals(stack):
+    """Without a shared store each worker reported its own counts (1, 4, 1: false resets)."""
+    app, _, _ = stack
+    scrape = {"Authorization": f"Bearer {app.metrics_token}"}
+    before = http_count(app.get("/metrics", headers=scrape, keepalive=False).body.decode(), "healthz")
+    for _ in range(40):  # fresh connections: spread over the workers
+        assert app.get("/healthz", keepalive=False).status == 200
+    counts = {
+        http_count(app.get("/metrics", headers=scrape, keepalive=False).body.decode(), "healthz")
+        for _ in range(8)
+    }
+    assert counts == {before + 40}, counts

@@ -1,0 +1,93 @@
+"""Django's RedisCache that fails fast, so a stopped or frozen Redis costs a request little.
+
+Redis only ever holds what can be rebuilt (rendered pages and their copies): sessions and shared
+state live in the database. So when Redis fails, the cache's callers treat it as a miss; what this
+backend adds is that they learn it quickly:
+
+- short socket timeouts and no retries (settings.CACHES OPTIONS: redis-py's defaults retry);
+- after one connection error or timeout, every call in this process fails at once for
+  `skip_seconds` (option, default 5) instead of each waiting out the timeout again.
+
+The failure is raised (`RedisSkipped` while skipping), never swallowed here: callers decide.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+import time
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+# Per process, per Redis location: Django makes one cache object per thread.
+_down_until: dict[str, float] = {}
+_lock = threading.Lock()
+
+
+class RedisSkipped(RedisConnectionError):
+    """Redis failed a moment ago; not tried again yet."""
+
+
+def _guarded(method):
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        until = _down_until.get(self._location_id, 0.0)
+        if until > time.monotonic():
+            raise RedisSkipped(f"Redis failed less than {self._skip_seconds:g} s ago")
+        try:
+            result = method(self, *args, **kwargs)
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            with _lock:
+                first = _down_until.get(self._location_id, 0.0) <= time.monotonic()
+                _down_until[self._location_id] = time.monotonic() + self._skip_seconds
+            if first:
+                logger.error(
+                    "Redis unreachable (%s): skipped for %g s, pages are served without it",
+                    type(exc).__name__,
+                    self._skip_seconds,
+                )
+            raise
+        if until:
+            with _lock:
+                _down_until.pop(self._location_id, None)
+            logger.warning("Redis answers again")
+        return result
+
+    return call
+
+
+class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params) -> None:
+        params = dict(params)
+        options = dict(params.get("OPTIONS") or {})
+        self._skip_seconds = float(options.pop("skip_seconds", 5))
+        params["OPTIONS"] = options
+        super().__init__(server, params)
+        self._location_id = server if isinstance(server, str) else ",".join(server)
+
+    @staticmethod
+    def down() -> bool:
+        """True while this process skips some Redis after a failure."""
+        now = time.monotonic()
+        return any(until > now for until in _down_until.values())
+
+
+for _name in (
+    "add",
+    "get",
+    "set",
+    "touch",
+    "delete",
+    "get_many",
+    "has_key",
+    "incr",
+    "set_many",
+    "delete_many",
+    "clear",
+):
+    setattr(ResilientRedisCache, _name, _guarded(getattr(RedisCache, _name)))

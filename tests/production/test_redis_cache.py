@@ -1,0 +1,90 @@
+"""Redis as configured from REDIS_URL fails fast: short timeouts, no retries, then skipped for a
+few seconds; sessions never depend on it. Against a redis-server of the test's own."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from lockersite import redis_cache
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def configured(production_env, redis_url: str) -> dict:
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "o = s.CACHES['default']['OPTIONS']; print(json.dumps({'backend': s.CACHES['default']['BACKEND'], "
+        "'state': s.CACHES['state']['BACKEND'], 'sessions': s.SESSION_ENGINE, "
+        "'connect': o['socket_connect_timeout'], 'read': o['socket_timeout'], "
+        "'retries': o['retry'].get_retries(), 'skip': o['skip_seconds']}))"
+    )
+    env = dict(production_env, REDIS_URL=redis_url)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_redis_url_gives_a_fast_failing_page_cache_and_database_sessions(production_env, redis_server):
+    values = configured(production_env, redis_server.url)
+    assert values["backend"] == "lockersite.redis_cache.ResilientRedisCache"
+    assert values["state"] == "locker.state.cache.DatabaseStateCache"
+    assert values["sessions"] == "django.contrib.sessions.backends.db"
+    assert values["connect"] <= 0.25 and values["read"] <= 0.25
+    assert values["retries"] == 0
+    assert values["skip"] > 0
+
+
+@pytest.fixture
+def frozen_redis_cache(settings, redis_server):
+    values = configured(dict(os.environ, DJANGO_SETTINGS_MODULE="lockersite.settings"), redis_server.url)
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": values["backend"],
+            "LOCATION": redis_server.url,
+            "OPTIONS": {
+                "socket_connect_timeout": values["connect"],
+                "socket_timeout": values["read"],
+                "retry": Retry(NoBackoff(), values["retries"]),
+                "skip_seconds": 1,
+            },
+        },
+    }
+    redis_cache._down_until.clear()
+    cache = caches["default"]
+    cache.set("warm", 1)  # a pooled connection, as in a running worker
+    redis_server.freeze()
+    yield cache
+    redis_server.thaw()
+    redis_cache._down_until.clear()
+
+
+def timed(call) -> tuple[float, BaseException | None]:
+    started = time.perf_counter()
+    try:
+        call()
+        error = None
+    except Exception as exc:  # noqa: BLE001
+        error = exc
+    return time.perf_counter() - started, error
+
+
+def test_a_frozen_redis_costs_one_short_timeout_then_is_skipped(frozen_redis_cache, redis_server):
+    first, error = timed(lambda: frozen_redis_cache.get("warm"))
+    assert error is not None and first < 0.6, (first, error)
+    for _ in range(20):
+        again, error = timed(lambda: frozen_redis_cache.get("warm"))
+        assert isinstance(error, redis_cache.RedisSkipped) and again < 0.02
+    redis_server.thaw()
+    time.sleep(1.1)  # the skip is over: Redis is tried, and answers
+    assert frozen_redis_cache.get("warm") == 1
