@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('locker', '0001_initial'),
+        ('locker', '0002_download_refused_upstream'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
