@@ -66,7 +66,7 @@ MAX_ID = 2**53  # as the download and play forms allow
 def find_track(link: SevenDigitalLink, release_id: int, track_id: int) -> Found:
     """A fresh, filtered read of one track from the customer's own locker."""
     if not (0 < release_id <= MAX_ID and 0 < track_id <= MAX_ID):  # URLs take any digits
-        raise DownloadRefused("This track is not in your locker.", status=404)
+        raise DownloadRefused(_("This track is not in your locker."), status=404)
     try:
         page = sevendigital.get_locker(
             link.get_token(), release_id=release_id, track_id=track_id, page_size=1

@@ -114,7 +114,7 @@ class ReleaseView:
     @property
     def type_label(self) -> str:
         """7digital's release type in the customer's language (an unknown type as 7digital says it)."""
-        return str(RELEASE_TYPES.get(self.type.casefold(), self.type))
+        return release_type_label(self.type)
 
     @property
     def message_id(self) -> str:
@@ -171,6 +171,12 @@ RELEASE_TYPES = {
     "ep": pgettext_lazy("release type", "EP"),
     "single": pgettext_lazy("release type", "Single"),
 }
+
+
+def release_type_label(release_type: str) -> str:
+    """7digital's release type in the customer's language (an unknown type as 7digital says it)."""
+    return str(RELEASE_TYPES.get(release_type.casefold(), release_type))
+
 
 PAUSED_MESSAGE = gettext_lazy("Downloads are paused while we can't reach 7digital. Please try again shortly.")
 
