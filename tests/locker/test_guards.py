@@ -45,7 +45,7 @@ def test_an_undecryptable_stored_token_asks_for_relinking_and_signs_nothing(cust
         "/locker/download/", {"release": row["release"], "track": row["track"], "format": row["formats"][0]}
     )
     assert response.status_code == HTTPStatus.CONFLICT
-    assert "link it again" in response.content.decode()
+    assert "linked again" in response.content.decode()  # logs: "needs to be linked again"
     assert "Location" not in response
     assert SevenDigitalLink.objects.get().needs_relink
     assert "url" not in play(customer_client, row).json()
