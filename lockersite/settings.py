@@ -322,8 +322,9 @@ LOCKER_STALE_SECONDS = env_int("LOCKER_STALE_SECONDS", 24 * 3600, minimum=1)
 # The locker index (locker/library): a visit refreshes an index older than this in the background.
 LOCKER_SYNC_SECONDS = env_int("LOCKER_SYNC_SECONDS", 600, minimum=1)
 # Leading words that sorting by artist or title ignores ("The Beatles" sorts under B), like
-# Navidrome's IgnoredArticles: space-separated, compared case-insensitively.
-LOCKER_IGNORED_ARTICLES = env_list("LOCKER_IGNORED_ARTICLES", "The A An", sep=None)
+# Navidrome's IgnoredArticles: space-separated, compared case-insensitively. Empty (the default):
+# the articles of every offered language (locker/library/articles.py, ARTICLES).
+LOCKER_IGNORED_ARTICLES = env_list("LOCKER_IGNORED_ARTICLES", "", sep=None)
 
 # Tokens are encrypted at rest with MultiFernet: the first key encrypts, all keys decrypt.
 TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS")
