@@ -251,6 +251,7 @@ SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_REAUTHENTICATION_REQUIRED = False
 ACCOUNT_ADAPTER = "locker.account_adapter.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # our email subjects name SITE_NAME themselves (templates/account/email)
 # Failed sign-ins (a right password rolls its attempt back; locker/account_adapter.py). One account
 # from one address waits longer and longer: 5 a minute, 10 in 10 minutes, 20 an hour. One address,
 # whatever the account: 10 a minute, 50 an hour. One account from every address: 100 an hour, which
