@@ -100,6 +100,8 @@ class DownloadEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = gettext_lazy("download event")
+        verbose_name_plural = gettext_lazy("download events")
         indexes = [models.Index(fields=["user", "track_id", "-created_at"])]
 
     def __str__(self) -> str:

@@ -150,3 +150,25 @@ def test_arabic_screenshots_and_every_language_s_locker(open_context, customer, 
         sign_in(page, customer.email)
         expect(page.locator("html")).to_have_attribute("lang", code)
         save_screenshot(page, f"locker-{code}")
+
+
+def test_the_support_view_mirrors_in_arabic(open_context, customer_factory, linked_customer):
+    from django.urls import reverse
+
+    from tests.support.conftest import make_support_user
+
+    staff = make_support_user(customer_factory)
+    page = open_context(locale="ar")
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(staff.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
+    page.goto(reverse("admin:support_locker", args=[linked_customer.pk]))
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.get_by_role("heading", name=f"مكتبة {linked_customer.email}")).to_be_visible()
+    exhausted = page.locator("tr.support-track.state-exhausted").first
+    expect(exhausted.locator(".support-state")).to_have_text("لا توجد تنزيلات متبقية")
+    facts = page.locator(".support-facts").first
+    term, value = facts.locator("dt").first.bounding_box(), facts.locator("dd").first.bounding_box()
+    assert term["x"] > value["x"], "labels sit at the inline start: on the right"
+    save_screenshot(page, "support-ar")
