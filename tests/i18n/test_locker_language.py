@@ -38,3 +38,23 @@ def test_release_dates_are_calendar_days_in_every_time_zone(customer_client, lin
     html = customer_client.get("/locker/").content.decode()
     dates = re.findall(r'Released <time datetime="(\d{4}-\d{2}-\d{2})">(\d{1,2}) \w{3} \d{4}</time>', html)
     assert dates and all(int(iso[-2:]) == int(day) for iso, day in dates)  # no day lost to UTC-8
+
+
+def test_counts_are_grouped_the_way_each_language_writes_them():
+    from django.utils import translation
+
+    from locker.templatetags.locker_tags import grouped
+
+    expected = {
+        "en": "2,000",
+        "de": "2.000",
+        "it": "2.000",
+        "nl": "2.000",
+        "es": "2\xa0000",
+        "sv": "2\xa0000",
+    }
+    for language, text in expected.items():
+        with translation.override(language):
+            assert grouped(2000) == text, language
+    with translation.override("fr"):
+        assert grouped(2000).replace("\u202f", "\xa0") == "2\xa0000"
