@@ -22,7 +22,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", locker_views.home, name="home"),
     path("", include("locker.urls")),
-    # 7digital never signs anyone up (DESIGN.md §2): allauth's social sign-up form is not routed.
+    # 7digital is a connected account only, never a way to sign up: allauth's social sign-up is not routed.
     path("accounts/3rdparty/signup/", not_routed),
     path("accounts/social/signup/", not_routed),
     # Sign-up and password reset save nothing when their mail cannot be sent (locker/account_views.py).

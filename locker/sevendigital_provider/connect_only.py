@@ -1,4 +1,4 @@
-"""7digital is a connected account only (DESIGN.md §2): it never signs anyone in to Locker.
+"""7digital is a connected account only: it never signs anyone in to Locker.
 
 Whoever can authorise a 7digital account on 7digital's page must not become the Locker customer
 (or staff member) who linked it. The flow is refused at every step where allauth would sign in:

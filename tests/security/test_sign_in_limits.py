@@ -113,3 +113,13 @@ def test_a_password_reset_lifts_the_limit_for_the_customer(client, clock, mailou
     )
     assert done.status_code == HTTPStatus.FOUND
     assert signed_in(sign_in(client, CUSTOMER, new_password))
+
+
+def test_hammering_the_sign_in_form_gets_a_page_of_ours(client, clock):
+    for n in range(30):
+        sign_in(client, ATTACKER, "wrong-password", email=f"user{n}@example.com")
+    response = sign_in(client, ATTACKER)
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    html = response.content.decode()
+    assert 'class="site-header"' in html and "Please wait a minute" in html
+    assert RESET_LINK.replace(">", "") in html
