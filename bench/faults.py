@@ -117,7 +117,7 @@ class RedisServer:
 
 
 @contextlib.contextmanager
-def stack(workdir: Path, *, workers: int, users: int, redis_url: str | None = None):
+def stack(workdir: Path, *, workers: int, users: int, redis_url: str | None = None, threads: int = 16):
     """(app, sandbox, users): a started stack, its customers linked to small@sandbox.test."""
     admin_url = os.environ.get("DATABASE_URL", "")
     database = None
@@ -130,7 +130,7 @@ def stack(workdir: Path, *, workers: int, users: int, redis_url: str | None = No
             database_url=postgres_database(admin_url, database) if database else None,
             redis_url=redis_url,
             workers=workers,
-            threads=16,
+            threads=threads,
         )
         try:
             customers = app.prepare(users=users, account="small@sandbox.test", prefix="faults")

@@ -3,7 +3,7 @@
     SEVENDIGITAL_TOKEN_SECRET=... python -m bench.prepare --users 10 --token demo-token
 
 Prints JSON: {"users": [{"id", "email", "sessionid", "csrftoken"}, ...]}. Sessions are written
-through the configured SESSION_ENGINE, so they land in Redis when REDIS_URL is set.
+through the configured SESSION_ENGINE (the database).
 """
 
 from __future__ import annotations

@@ -70,12 +70,6 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, params)
         self._location_id = server if isinstance(server, str) else ",".join(server)
 
-    @staticmethod
-    def down() -> bool:
-        """True while this process skips some Redis after a failure."""
-        now = time.monotonic()
-        return any(until > now for until in _down_until.values())
-
 
 for _name in (
     "add",

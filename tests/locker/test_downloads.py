@@ -112,6 +112,25 @@ def test_double_clicks_sign_only_one_url(customer_client, sandboxed):
     assert DownloadEvent.objects.filter(outcome=DownloadEvent.Outcome.REDIRECTED).count() == 1
 
 
+def test_an_unwritable_double_click_guard_signs_nothing(customer_client, sandboxed, monkeypatch):
+    """The guard fails closed: if the claim can't be recorded, no URL is signed (and the page
+    says so), rather than risking two signed URLs for one double click."""
+    from django.core.cache import caches
+    from django.db import OperationalError
+
+    row = small_locker(customer_client)["downloadable"]
+
+    def broken_add(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(caches["state"], "add", broken_add)
+    response = post_download(customer_client, row, HX_Request="true")
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert "HX-Redirect" not in response
+    assert "Nothing was downloaded" in response.content.decode()
+    assert not DownloadEvent.objects.filter(outcome=DownloadEvent.Outcome.REDIRECTED).exists()
+
+
 def test_downloads_are_rate_limited(customer_client, sandboxed, settings):
     from locker import download_views
 

@@ -17,12 +17,18 @@ from bench import faults
 
 @pytest.fixture(scope="module")
 def no_redis_stack(tmp_path_factory):
-    with faults.stack(tmp_path_factory.mktemp("no-redis"), workers=4, users=20) as started:
+    # 4 threads per worker: each may hold a database connection, and the package's other stack
+    # (4 x 16) is up too; PostgreSQL's default max_connections is 100.
+    with faults.stack(tmp_path_factory.mktemp("no-redis"), workers=4, users=20, threads=4) as started:
         yield started
 
 
 def test_a_frozen_then_stopped_redis_costs_no_5xx_and_under_a_second(redis_server, tmp_path):
-    with faults.stack(tmp_path / "stack", workers=2, users=3, redis_url=redis_server.url) as (app, _, users):
+    with faults.stack(tmp_path / "stack", workers=2, users=3, redis_url=redis_server.url, threads=4) as (
+        app,
+        _,
+        users,
+    ):
         report = faults.measure_redis_outage(app, redis_server, users, rounds=2)
     print(report)
     healthy = report["healthy"]
