@@ -4,6 +4,7 @@ where the sandbox can't misbehave that way)."""
 
 from __future__ import annotations
 
+import gzip
 import socket
 import threading
 import time
@@ -24,6 +25,7 @@ from locker.sevendigital.types import AccessToken
 from tests.sevendigital.test_client import SMALL, Attempts
 
 LOCKER = "/1.2/user/locker"
+SLACK = 0.75  # scheduling on a busy machine; the faults would otherwise hold a call for minutes
 
 
 @pytest.fixture
@@ -97,7 +99,7 @@ def test_a_trickling_body_is_cut_at_the_total_deadline(faults, make_client, smal
     started = time.monotonic()
     with pytest.raises(UpstreamTimeout):
         seven.get_locker(small)
-    assert time.monotonic() - started < 1.5 + 0.4
+    assert time.monotonic() - started < 1.5 + SLACK
     assert attempts.statuses == [None]  # and no retry after the deadline
 
 
@@ -109,7 +111,7 @@ def test_a_body_that_stalls_after_the_headers_is_a_timeout_and_not_retried(
     started = time.monotonic()
     with pytest.raises(UpstreamTimeout) as caught:
         seven.get_locker(small)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 0.3 + SLACK
     assert "too long" in caught.value.message
     assert attempts.statuses == [None]
 
@@ -149,7 +151,7 @@ def test_trickling_headers_are_cut_at_the_total_deadline(sandbox_config, attempt
                 SevenDigitalClient(config, observer=attempts).get_locker(AccessToken("k", "s"))
         finally:
             stop.set()
-        assert time.monotonic() - started < 1.0 + 0.4
+        assert time.monotonic() - started < 1.0 + SLACK
         assert attempts.statuses == [None]
 
 
@@ -159,7 +161,7 @@ def test_a_retry_never_starts_after_the_deadline(faults, make_client, small, att
     started = time.monotonic()
     with pytest.raises(ServerError):  # the 500 at 0.4 s leaves no time for another attempt
         seven.get_locker(small)
-    assert time.monotonic() - started < 0.45 + 0.3
+    assert time.monotonic() - started < 0.45 + SLACK
     assert attempts.statuses == [500]
 
 
@@ -206,6 +208,39 @@ def test_a_huge_parseable_answer_is_refused(faults, make_client, small, attempts
     assert attempts.statuses == [None]
 
 
+def test_a_compressed_bomb_is_refused_by_its_decoded_size(sandbox_config, attempts):
+    bomb = gzip.compress(b" " * 5_000_000)  # about 5 kB on the wire
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (stdlib's name)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(bomb)))
+            self.end_headers()
+            self.wfile.write(bomb)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
+    try:
+        config = replace(
+            sandbox_config,
+            api_url=f"http://127.0.0.1:{server.server_address[1]}/1.2",
+            max_body_bytes=1_000_000,
+        )
+        with pytest.raises(MalformedResponse) as caught:
+            SevenDigitalClient(config, observer=attempts).get_locker(AccessToken("k", "s"))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "larger than" in caught.value.message
+
+
 def test_a_normal_answer_fits_the_default_cap(sandbox, make_client):
     token = AccessToken(*sandbox.token_for("demo@sandbox.test"))
     for fmt in ("json", "xml"):
@@ -233,4 +268,4 @@ def test_a_token_request_is_bounded_too(faults, make_client, attempts):
         make_client(connect_timeout=0.3, read_timeout=0.6, retries=2).get_request_token(
             "http://x/cb"
         )
-    assert time.monotonic() - started < 0.9 + 0.4
+    assert time.monotonic() - started < 0.9 + SLACK

@@ -51,11 +51,20 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
     max_leaves=6,
 )
-now = int(time.time())
+
+
+class FromNow(int):
+    """Seconds from the moment the example runs (the suite may run long after collection)."""
+
+
+def from_now(low: int, high: int) -> st.SearchStrategy[FromNow]:
+    return st.integers(low, high).map(FromNow)
+
+
 plausible = {
-    "iat": st.integers(now - 700, now + 700) | json_values,
-    "exp": st.integers(now - 700, now + 1400) | json_values,
-    "nbf": st.integers(now - 700, now + 700) | json_values,
+    "iat": from_now(-700, 700) | json_values,
+    "exp": from_now(-700, 1400) | json_values,
+    "nbf": from_now(-700, 700) | json_values,
     "aud": st.sampled_from(["locker-widget", ["x", "locker-widget"], "other"]) | json_values,
     "iss": st.sampled_from(["record-shop", "other-shop"]) | json_values,
     "sub": st.sampled_from(["ada@example.com", " ", "x" * 300]) | json_values,
@@ -78,6 +87,8 @@ def signed(secret: str, header: dict, claims: dict) -> str:
     header=st.dictionaries(st.sampled_from(["typ", "cty", "x5u", "jku"]), json_values),
 )
 def test_any_signed_claims_are_accepted_or_refused_never_an_error(partner, customer, claims, header):
+    now = int(time.time())
+    claims = {k: now + int(v) if isinstance(v, FromNow) else v for k, v in claims.items()}
     base = {"iss": partner.slug, "aud": "locker-widget", "sub": customer.email, "jti": "abcdefgh1234"}
     token = signed(partner.secret, header, base | {"iat": now, "exp": now + 300} | claims)
     try:
