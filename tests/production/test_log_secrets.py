@@ -190,6 +190,10 @@ def test_runserver_logs_no_keys_or_tokens(tmp_path):
         assert _get(f"http://127.0.0.1:{port}{key_path}") == 500
         assert _get(f"http://127.0.0.1:{port}/accounts/confirm-email/MQ:1vQx2s:SECRETKEY4567/nope/") == 404
         assert _get(f"http://127.0.0.1:{port}/nope/?token={JWT}&preview={PREVIEW}") == 404
+        # runserver writes its request line after the answer: wait for the last one.
+        deadline = time.monotonic() + 20
+        while '"GET /nope/' not in Path(log.name).read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
     finally:
         server.terminate()
         server.wait(timeout=10)
