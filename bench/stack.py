@@ -38,6 +38,7 @@ DEMO_CONSUMER_SECRET = "locker-demo-secret=="
 SANDBOX_TOKENS = {
     "demo@sandbox.test": ("demo-token", "demo-secret+/="),
     "small@sandbox.test": ("small-token", "small-secret="),
+    "big@sandbox.test": ("big-token", "big-secret="),
 }
 
 

@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy
 
 from locker import linking
 from locker.models import DownloadEvent, SevenDigitalLink
-from locker.support.admin_tools import AuditedLookupMixin, LockerColumnMixin, locker_link
+from locker.support.admin_tools import AuditedLookupMixin, IndexSearchMixin, LockerColumnMixin, locker_link
 
 
 @admin.register(SevenDigitalLink)
-class SevenDigitalLinkAdmin(AuditedLookupMixin, LockerColumnMixin, admin.ModelAdmin):
+class SevenDigitalLinkAdmin(IndexSearchMixin, AuditedLookupMixin, LockerColumnMixin, admin.ModelAdmin):
+    index_user_field = "user_id"
     list_display = (
         "user",
         "user_email",

@@ -15,16 +15,17 @@ import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template import RequestContext, engines
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from locker import locker_cache
 from locker.downloads import find_track, last_downloads, track_view
-from locker.library import filters, sync
+from locker.library import filters, search, sync
 from locker.library.models import SyncState
 from locker.library.read import read_narrowed
 from locker.loader import RELINK_MESSAGE, LockerResult, load_locker
@@ -40,6 +41,7 @@ logger = logging.getLogger(__name__)
 # Escaped text can never contain "<", so these marks cannot be forged by a title.
 CSRF_MARK = "<!--csrf-token-->"
 BODY_MARK = "<!--locker-body-->"
+CARDS_MARK = "<!--locker-cards-->"  # where the release cards' cached bytes are spliced in
 VERSION = "i1"  # bumped when cached HTML changes shape, so rolling deploys never mix them
 PAGE_SECONDS = 3600
 CARD_SECONDS = 24 * 3600
@@ -58,22 +60,7 @@ class Locker:
     indexed: bool  # from the index (no upstream call), else fetched live
     last_page: LockerQuery | None = None  # set when the query asked for a page past the end
     narrowed: filters.Narrowed | None = None  # the search and filters applied (index pages)
-
-
-@dataclass(frozen=True, slots=True)
-class Body:
-    chunks: tuple[bytes, ...] = ()  # the HTML, split where the CSRF token goes
-    token: bytes = b""
-    status: int = 200
-    last_page: LockerQuery | None = None  # set when the customer asked for a page past the end
-
-    def response(self, head: bytes = b"", tail: bytes = b"") -> HttpResponse:
-        """The body (between a page's head and tail) in one copy: big copies are what cost here."""
-        parts = [head, self.chunks[0]]
-        for chunk in self.chunks[1:]:
-            parts += (self.token, chunk)
-        parts.append(tail)
-        return HttpResponse(b"".join(parts), status=self.status)
+    generation: int = 0  # the index's, when `indexed`
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,20 +72,42 @@ class Progress:
     total: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Body:
+    chunks: tuple[bytes, ...] = ()  # the HTML, split where the CSRF token goes
+    token: bytes = b""
+    status: int = 200
+    last_page: LockerQuery | None = None  # set when the customer asked for a page past the end
+    progress: Progress | None = None  # the indexing notice, until the first sync is committed
+
+    def response(self, head: bytes = b"", tail: bytes = b"") -> HttpResponse:
+        """The body (between a page's head and tail) in one copy: big copies are what cost here."""
+        parts = [head, self.chunks[0]]
+        for chunk in self.chunks[1:]:
+            parts += (self.token, chunk)
+        parts.append(tail)
+        return HttpResponse(b"".join(parts), status=self.status)
+
+
 # Reading
 
 
+STATE_FIELDS = [f.attname for f in SyncState._meta.concrete_fields if f.attname != "user_id"]
+
+
 def link_and_state(user) -> tuple[SevenDigitalLink | None, SyncState | None]:
-    """The customer's link and index state in one query."""
+    """The customer's link and index state in one query (the state's columns joined in: cheaper
+    than `select_related`, which would load the user again)."""
     if not user.is_authenticated:
         return None, None
-    link = SevenDigitalLink.objects.filter(user=user).select_related("user__locker_index").first()
+    joined = {f"_state_{name}": F(f"user__locker_index__{name}") for name in STATE_FIELDS}
+    link = SevenDigitalLink.objects.filter(user_id=user.pk).annotate(**joined).first()
     if link is None:
         return None, None
-    try:
-        return link, link.user.locker_index
-    except SyncState.DoesNotExist:
+    values = {name: link.__dict__.pop(f"_state_{name}") for name in STATE_FIELDS}
+    if values["id"] is None:
         return link, None
+    return link, SyncState(user_id=user.pk, **values)
 
 
 def get_locker(link: SevenDigitalLink, query: LockerQuery, state: SyncState | None = ...) -> Locker:
@@ -108,14 +117,15 @@ def get_locker(link: SevenDigitalLink, query: LockerQuery, state: SyncState | No
     _maybe_refresh(link, state)
     narrowed = None
     if state is not None and state.indexed:
-        result, narrowed = _index_result(link, query)
+        result, narrowed = _index_result(link, query, state.generation)
         indexed = True
     else:
         result = load_locker(link, query)
         indexed = False
+    generation = state.generation if indexed else 0
     if last := last_page_query(query, result):
-        return Locker(link, query, result, None, indexed, last_page=last, narrowed=narrowed)
-    return Locker(link, query, result, present_result(link, result), indexed, narrowed=narrowed)
+        return Locker(link, query, result, None, indexed, last, narrowed, generation)
+    return Locker(link, query, result, present_result(link, result), indexed, None, narrowed, generation)
 
 
 def get_locker_or_last(link: SevenDigitalLink, query: LockerQuery) -> Locker:
@@ -124,8 +134,15 @@ def get_locker_or_last(link: SevenDigitalLink, query: LockerQuery) -> Locker:
     return get_locker(link, found.last_page) if found.last_page else found
 
 
-def _index_result(link: SevenDigitalLink, query: LockerQuery) -> tuple[LockerResult, filters.Narrowed]:
-    page, narrowed = read_narrowed(link.user_id, query)
+def _index_result(
+    link: SevenDigitalLink, query: LockerQuery, generation: int
+) -> tuple[LockerResult, filters.Narrowed]:
+    def find(user_id: int, terms: search.Terms) -> search.Matches:
+        # One search's matches serve all its pages and sorts, until the index changes.
+        key = f"locker:{VERSION}:matches:{user_id}:{_digest(repr(terms.words))}"
+        return _cached(key, generation, lambda: search.find(user_id, terms))
+
+    page, narrowed = read_narrowed(link.user_id, query, find)
     if link.needs_relink:
         return LockerResult(page, stale=True, error=str(RELINK_MESSAGE), relink=True), narrowed
     if breaker.paused():  # the download view could not re-check with 7digital now
@@ -187,7 +204,8 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> Body | None:
     if link is None:
         return None
     if state is None or not state.indexed:
-        return _live_body(request, link, state, query)
+        live = _live_body(request, link, state, query)
+        return Body(live.chunks, live.token, live.status, live.last_page, progress(state))
     _maybe_refresh(link, state)
     paused = breaker.paused()
     key = _body_key(link, query, paused)
@@ -228,18 +246,24 @@ def render_variant() -> str:
 
 
 def _render_body(request: HttpRequest, found: Locker) -> tuple[bytes, ...]:
+    """The body as bytes split at the CSRF marks. The cards' cached bytes are spliced in after
+    rendering: through the template, ~800 kB of them would be copied once per nesting level."""
+    cards = release_cards(request, found.view.releases, card_extras(found)) if found.view else []
     context = {
         "query": found.query,
         "result": found.result,
         "view": found.view,
-        "cards": release_cards(request, found.view.releases, card_extras(found)) if found.view else (),
+        "cards": mark_safe(CARDS_MARK),  # noqa: S308 (our constant)
         "sort_labels": SORT_LABELS,
         "page_sizes": PAGE_SIZES,
         "csrf_token": mark_safe(CSRF_MARK),  # noqa: S308 (our constant)
         **search_context(found),
     }
-    html = render_to_string(BODY_TEMPLATE, context, request)
-    return tuple(html.encode().split(CSRF_MARK.encode()))
+    html = render_to_string(BODY_TEMPLATE, context, request).encode()
+    if cards:
+        head, tail = html.split(CARDS_MARK.encode(), 1)
+        html = b"".join([head, *cards, tail])
+    return tuple(html.split(CSRF_MARK.encode()))
 
 
 def page_with_body(
@@ -256,11 +280,31 @@ def search_context(found: Locker) -> dict:
     """The search form's context (index pages only: live pages have no search)."""
     if found.narrowed is None:
         return {"search_enabled": False}
-    return {
-        "search_enabled": True,
-        "facets": filters.facets(found.link.user_id, found.query, matches=found.narrowed.matches),
-        "terms": found.narrowed.terms,
-    }
+    return {"search_enabled": True, "facets": facets(found), "terms": found.narrowed.terms}
+
+
+def facets(found: Locker) -> filters.Facets:
+    """The filter counts, computed once per search and filters (any page, sort or page size)
+    until the index changes."""
+    user_id, query = found.link.user_id, found.query
+    narrowing = repr(sorted((k, v) for k, v in query.filter_params().items() if v))
+    key = f"locker:{VERSION}:facets:{user_id}:{_digest(narrowing)}:{translation.get_language()}"
+    compute = lambda: filters.facets(user_id, query, matches=found.narrowed.matches)  # noqa: E731
+    return _cached(key, found.generation, compute)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _cached(key: str, version: int, compute):
+    """Computed once per index generation; at most 10 minutes, as a pre-order's release changes
+    what counts as "pre-order" without a new generation."""
+    value = _cache_get(key, version)
+    if value is None:
+        value = compute()
+        _cache_set(key, value, 600, version)
+    return value
 
 
 def card_extras(found: Locker) -> list[dict] | None:
@@ -282,15 +326,11 @@ def card_extras(found: Locker) -> list[dict] | None:
 
 def release_cards(
     request: HttpRequest, releases: tuple[ReleaseView, ...], extras: list[dict] | None = None
-) -> list[SafeString]:
+) -> list[bytes]:
     """Each release's `<article>`, rendered once per content (the key is what the card shows:
     the release and the card's `extras` context)."""
-    context_key = render_variant()
-    extras = extras or [{} for _ in releases]
-    keys = [
-        _card_key(release, f"{context_key}:{extra!r}")
-        for release, extra in zip(releases, extras, strict=True)
-    ]
+    extras = extras or [{"terms": (), "matched": None} for _ in releases]
+    keys = card_keys(releases, extras)
     found = _cache_get_many(keys)
     missing = [
         (key, release, extra)
@@ -299,10 +339,15 @@ def release_cards(
     ]
     if missing:
         rendered = _render_cards(request, [(release, extra) for _, release, extra in missing])
-        fresh = {key: html for (key, _, _), html in zip(missing, rendered, strict=True)}
+        fresh = {key: html.encode() for (key, _, _), html in zip(missing, rendered, strict=True)}
         _cache_set_many(fresh, CARD_SECONDS)
         found |= fresh
-    return [mark_safe(found[key]) for key in keys]  # noqa: S308 (our own rendered, escaped HTML)
+    return [found[key] for key in keys]
+
+
+def card_keys(releases: tuple[ReleaseView, ...], extras: list[dict]) -> list[str]:
+    context_key = render_variant()
+    return [_card_key(release, context_key, extra) for release, extra in zip(releases, extras, strict=True)]
 
 
 def _render_cards(request: HttpRequest, releases: list[tuple[ReleaseView, dict]]) -> list[str]:
@@ -318,8 +363,10 @@ def _render_cards(request: HttpRequest, releases: list[tuple[ReleaseView, dict]]
     return out
 
 
-def _card_key(release: ReleaseView, context_key: str) -> str:
-    digest = hashlib.blake2b(f"{context_key}:{release!r}".encode(), digest_size=16).hexdigest()
+def _card_key(release: ReleaseView, context_key: str, extra: dict | None = None) -> str:
+    digest = hashlib.blake2b(
+        f"{context_key}:{release!r}:{extra or {}!r}".encode(), digest_size=16
+    ).hexdigest()
     return f"locker:{VERSION}:card:{digest}"
 
 

@@ -33,9 +33,7 @@ def locker_page(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('locker:locker')}?{body.last_page.querystring()}")
     if request.htmx and not request.htmx.history_restore_request:
         return body.response()
-    _, state = pages.link_and_state(request.user)
-    progress = None if state is not None and state.indexed else pages.progress(state)
-    return pages.page_with_body(request, "locker/locker.html", body, {"progress": progress})
+    return pages.page_with_body(request, "locker/locker.html", body, {"progress": body.progress})
 
 
 @login_required

@@ -160,7 +160,13 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Bounded per process: ~3,000 entries (most are release cards of a few kB, locker/pages.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        }
+    }
 CACHES["state"] = {"BACKEND": "locker.state.cache.DatabaseStateCache", "TIMEOUT": None}
 # Sessions in the database: a Redis outage signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -89,10 +89,11 @@ def customer_releases(user_id: int) -> QuerySet:
     return IndexedRelease.objects.filter(user_id=user_id)
 
 
-def narrow(user_id: int, query: LockerQuery, now: datetime | None = None) -> Narrowed:
-    """The customer's releases passing the query's search and every filter."""
+def narrow(user_id: int, query: LockerQuery, now: datetime | None = None, find=search.find) -> Narrowed:
+    """The customer's releases passing the query's search and every filter (`find` runs the
+    search: the page module passes a cached one)."""
     terms = search.Terms.parse(query.q)
-    matches = search.find(user_id, terms) if terms else None
+    matches = find(user_id, terms) if terms else None
     releases = _filtered(user_id, query, matches, now or timezone.now())
     return Narrowed(releases, terms, matches)
 
@@ -214,6 +215,14 @@ def facets(user_id: int, query: LockerQuery, now: datetime | None = None, matche
             .first()
             or ""
         )
+    # A choice in the URL that matches nothing still shows as chosen (with its 0), so the form
+    # never claims "any" while a filter narrows the page.
+    if query.format is not None and not any(c.selected for c in formats):
+        formats += (Choice(str(query.format), f"Format {query.format}", 0, True),)
+    if query.type and not any(c.selected for c in types):
+        types += (Choice(query.type, query.type, 0, True),)
+    if query.year is not None and not any(c.selected for c in years):
+        years += (Choice(str(query.year), str(query.year), 0, True),)
     return Facets(states, formats, types, years, full, hidden.count(), artist_name)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from types import SimpleNamespace
 
 from django.db import connection
 from django.db.models import F
@@ -24,6 +25,28 @@ ORDERING = {
 }
 
 
+TRACK_FIELDS = (
+    "release_id",
+    "track_id",
+    "title",
+    "version",
+    "artist_id",
+    "artist_name",
+    "artist_appears_as",
+    "disc",
+    "number",
+    "track_number",
+    "duration",
+    "isrc",
+    "remaining_downloads",
+    "purchase_id",
+    "purchase_date",
+    "complete_album_purchase",
+    "download_urls",
+    "position",
+)
+
+
 def ordering(sort: str) -> list:
     """The sort's columns, compared by code point on every database (PostgreSQL's default
     collation would otherwise order spaces and punctuation its own way)."""
@@ -41,9 +64,9 @@ def read_page(user_id: int, query: LockerQuery) -> LockerPage:
     return read_narrowed(user_id, query)[0]
 
 
-def read_narrowed(user_id: int, query: LockerQuery) -> tuple[LockerPage, filters.Narrowed]:
+def read_narrowed(user_id: int, query: LockerQuery, find=None) -> tuple[LockerPage, filters.Narrowed]:
     """The page of the releases passing the query's search and filters, and what it matched."""
-    narrowed = filters.narrow(user_id, query)
+    narrowed = filters.narrow(user_id, query, find=find) if find else filters.narrow(user_id, query)
     releases = narrowed.releases
     total = releases.count()
     start = (query.page - 1) * query.page_size
@@ -52,9 +75,11 @@ def read_narrowed(user_id: int, query: LockerQuery) -> tuple[LockerPage, filters
         if total > start
         else []
     )
-    tracks: dict[int, list[IndexedTrack]] = defaultdict(list)
-    for track in IndexedTrack.objects.filter(release__in=[row.pk for row in rows]):
-        tracks[track.release_id].append(track)
+    tracks: dict[int, list[SimpleNamespace]] = defaultdict(list)
+    # Plain values, not model instances: a page holds ~500 tracks, and building models is most
+    # of what reading them would cost.
+    for values in IndexedTrack.objects.filter(release__in=[row.pk for row in rows]).values(*TRACK_FIELDS):
+        tracks[values["release_id"]].append(SimpleNamespace(**values))
     items = tuple(convert.to_locker_release(row, tracks[row.pk]) for row in rows)
     page = LockerPage(page=query.page, page_size=query.page_size, total_items=total, releases=items)
     return page, narrowed

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
 from locker.support import views
-from locker.support.admin_tools import AuditedLookupMixin, LockerColumnMixin, locker_link
+from locker.support.admin_tools import AuditedLookupMixin, IndexSearchMixin, LockerColumnMixin, locker_link
 from locker.support.models import AuditEntry
 
 User = get_user_model()
@@ -43,7 +43,7 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class CustomerAdmin(AuditedLookupMixin, LockerColumnMixin, UserAdmin):
+class CustomerAdmin(IndexSearchMixin, AuditedLookupMixin, LockerColumnMixin, UserAdmin):
     list_display = ("username", "email", "date_joined", "last_login", "is_staff", "link_status")
     list_filter = (LinkStatusFilter, "is_staff", "is_superuser", "is_active", "groups")
     # Purchase, track and release ids come from the purchases seen in the customer's locker and

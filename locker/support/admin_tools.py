@@ -61,3 +61,21 @@ class LockerColumnMixin:
         if can_look_up(request.user):
             columns.append(self.locker_column)
         return columns
+
+
+class IndexSearchMixin:
+    """The admin's search also finds customers through their locker index: a purchased release or
+    track title, artist, label (full-text, every word) or a track's ISRC."""
+
+    index_user_field = "pk"  # the field of this admin's model that holds the customer's id
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return results, may_have_duplicates
+        from locker.library.search import find_customers
+
+        customers = find_customers(search_term)
+        if customers:
+            results = results | queryset.filter(**{f"{self.index_user_field}__in": sorted(customers)})
+        return results, may_have_duplicates

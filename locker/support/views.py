@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext, gettext_lazy
 
 from locker import linking, locker_cache, pages
-from locker.library import sync
+from locker.library import filters, sync
 from locker.loader import LockerResult
 from locker.models import DownloadEvent, SevenDigitalLink
 from locker.query import PAGE_SIZES, SORT_LABELS, LockerQuery
@@ -105,6 +105,7 @@ def locker(request: HttpRequest, model_admin, user_id: int) -> HttpResponse:
         page=query.page,
         page_size=query.page_size,
         sort=query.sort,
+        **({"search": query.filter_params()} if query.filtered else {}),
         linked=link is not None,
         outcome=_outcome(result),
     )
@@ -123,8 +124,26 @@ def locker(request: HttpRequest, model_admin, user_id: int) -> HttpResponse:
         "index": sync.state(customer.pk),
         "indexed": bool(found and found.indexed),
         "actions": [a for a in ACTIONS.values() if link or not a.needs_link],
+        **_search_context(found),
     }
     return TemplateResponse(request, "admin/support/locker.html", context)
+
+
+def _search_context(found: pages.Locker | None) -> dict:
+    """The customer's own search and filters, over their index (live pages have none)."""
+    if found is None or found.narrowed is None:
+        return {}
+    facets = filters.facets(found.link.user_id, found.query, matches=found.narrowed.matches)
+    return {
+        "facets": facets,
+        "facet_fields": [
+            ("state", "Track state", facets.states, "Any state"),
+            ("format", "Format", facets.formats, "Any format"),
+            ("type", "Type", facets.types, "Any type"),
+            ("full", "Bought as", facets.full, "Albums and tracks"),
+            ("year", "Bought in", facets.years, "Any year"),
+        ],
+    }
 
 
 def _outcome(result: LockerResult | None) -> str:

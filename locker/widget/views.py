@@ -113,6 +113,9 @@ def _body_context(user, query: LockerQuery, options: WidgetOptions) -> dict:
         "view": view,
         "query": found.query,
         "nav": _nav(found.query, view, options),
+        # The full layout searches the index (once there is one) like the locker page does.
+        "searchable": found.indexed and options.layout == "full",
+        "terms": found.narrowed.terms if found.narrowed else None,
     }
 
 

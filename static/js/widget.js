@@ -270,7 +270,21 @@
     var page = e.target.closest("a[data-widget-page]");
     if (page) { e.preventDefault(); goTo(page.getAttribute("href")); }
   });
+  // ---- Search (full layout): as you type, debounced; the form stays, only the body swaps. ----
+  var searchTimer = null;
+  function search(form) {
+    clearTimeout(searchTimer);
+    goTo("?" + new URLSearchParams(new FormData(form)).toString());
+  }
+  document.addEventListener("input", function (e) {
+    var form = e.target.closest("form.w-search");
+    if (!form) return;
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(function () { search(form); }, 300);
+  });
   document.addEventListener("submit", function (e) {
+    var searchForm = e.target.closest("form.w-search");
+    if (searchForm) { e.preventDefault(); search(searchForm); return; }
     var form = e.target.closest("form.w-download");
     if (!form || !config.session) return;
     e.preventDefault();

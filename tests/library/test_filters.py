@@ -117,3 +117,13 @@ def test_year_filter_uses_the_purchase_date(library):
         purchase_date=datetime(2020, 1, 5, tzinfo=UTC)
     )
     assert ids(ada, year="2020") == {1003}
+
+
+def test_a_chosen_filter_that_matches_nothing_still_shows_as_chosen(library):
+    ada, _ = library
+    facets = filters.facets(
+        ada.pk, LockerQuery.from_params({"type": "Boxset", "year": "1999", "format": "99"})
+    )
+    assert [(c.value, c.count, c.selected) for c in facets.types] == [("Boxset", 0, True)]
+    assert [(c.value, c.count, c.selected) for c in facets.years] == [("1999", 0, True)]
+    assert [(c.value, c.count, c.selected) for c in facets.formats] == [("99", 0, True)]

@@ -107,3 +107,17 @@ def test_typos_are_forgiven_on_postgresql(library):
     assert titles(ada, "skilet") == {"Hero of the Day"}
     assert titles(ada, "monstr skillet") == {"Hero of the Day"}
     assert search.find(ada.pk, search.Terms.parse("whispres")).fuzzy
+
+
+def test_a_big_reindex_refreshes_planner_statistics(library, monkeypatch, django_capture_on_commit_callbacks):
+    ada, _ = library
+    monkeypatch.setattr(search, "ANALYZE_AFTER_ROWS", 1)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        search.reindex(ada.pk)
+    assert search._analyze in callbacks
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'library_indexedtrack'")
+        else:
+            cursor.execute("SELECT COUNT(*) FROM pg_stats WHERE tablename = 'library_indexedtrack'")
+        assert cursor.fetchone()[0] > 0

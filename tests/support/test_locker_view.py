@@ -183,3 +183,25 @@ def test_noting_an_unchanged_page_again_writes_nothing(linked_customer, sandboxe
     result = load_locker(linked_customer.sevendigital_link, LockerQuery(page_size=50), refresh=True)
     assert SeenPurchase.objects.filter(user=linked_customer).count() > 0
     assert record_purchases(linked_customer, result.page) == 0
+
+
+def test_staff_get_the_customers_search_and_filters_over_the_index(
+    support_client, linked_customer, sandboxed
+):
+    from locker.library import sync
+    from locker.support.models import AuditEntry
+
+    sync.run(linked_customer.pk, full=True)
+    html = support_client.get(locker_url(linked_customer)).content.decode()
+    form = re.search(r'<form class="support-search" role="search".*?</form>', html, re.S).group()
+    assert '<input type="search" id="support-q" name="q"' in form and 'name="state"' in form
+    found = main_content(support_client.get(locker_url(linked_customer), {"q": "neon"}).content.decode())
+    assert "Harbour Lights" in found and "Taken Down" not in found
+    assert re.search(r"1–1 of 1 release\b", found)
+    withdrawn = main_content(
+        support_client.get(locker_url(linked_customer), {"state": "unavailable"}).content.decode()
+    )
+    assert "Taken Down" in withdrawn and "Harbour Lights" not in withdrawn
+    nothing = support_client.get(locker_url(linked_customer), {"q": "<script>NEAR(", "format": "x"})
+    assert nothing.status_code == 200 and "No releases of this customer match" in nothing.content.decode()
+    assert AuditEntry.objects.filter(details__search__q="neon").exists()

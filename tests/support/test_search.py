@@ -128,3 +128,41 @@ def test_the_index_command_notes_every_page_of_a_big_locker(customer, sandboxed)
     assert len(sandboxed.log("/1.2/user/locker")) >= 2
     seen = SeenPurchase.objects.filter(user=customer)
     assert seen.values("release_id").distinct().count() > 50  # more than one page of releases
+
+
+@pytest.fixture
+def two_indexed(two_customers):
+    """Ada and Bo with their lockers indexed (a full sync each, over HTTP)."""
+    from locker.library import sync
+
+    for user in two_customers:
+        sync.run(user.pk, full=True)
+    return two_customers
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_by_a_purchased_title_or_artist_through_the_index(support_client, two_indexed, path):
+    # small@ holds "Harbour Lights" by Neon Harbour; other@ holds "Elsewhere" and "東京の夜明け".
+    assert found(support_client, path, "harbour lights") == {"ada@example.com"}
+    assert found(support_client, path, "neon harb") == {"ada@example.com", "bo.other@example.com"}
+    assert found(support_client, path, "elsewhere") == {"bo.other@example.com"}
+    assert found(support_client, path, "東京") == {"bo.other@example.com"}
+    assert found(support_client, path, "no such music anywhere") == set()
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_by_isrc_through_the_index(support_client, two_indexed, path):
+    from locker.library.models import IndexedTrack
+
+    ada, bo = two_indexed
+    theirs = set(IndexedTrack.objects.filter(user=bo).values_list("isrc", flat=True))
+    isrc = next(
+        i for i in IndexedTrack.objects.filter(user=ada).values_list("isrc", flat=True) if i not in theirs
+    )
+    assert found(support_client, path, isrc) == {"ada@example.com"}
+    assert found(support_client, path, isrc.lower()) == {"ada@example.com"}
+
+
+@pytest.mark.parametrize("term", ["<script>", "%", "_", '"', "NEAR(", "OR", "((", "*"])
+def test_hostile_admin_search_is_answered(support_client, two_indexed, term):
+    assert support_client.get(LISTS[0], {"q": term}).status_code == 200

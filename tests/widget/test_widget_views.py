@@ -295,3 +295,23 @@ def test_a_page_past_the_end_shows_the_last_page(linked_customer, open_widget):
     response, _ = open_widget(linked_customer.email, query="&page=99")
     assert response.status_code == HTTPStatus.OK
     assert b"1\xe2\x80\x934 of 4 releases" in response.content
+
+
+def test_the_full_layout_searches_the_index(linked_customer, sandboxed, anonymous, open_widget):
+    from locker.library import sync
+
+    sync.run(linked_customer.pk, full=True)
+    compact, _ = open_widget(linked_customer.email)
+    assert 'role="search"' not in compact.content.decode()  # the compact layout stays compact
+    response, key = open_widget(linked_customer.email, query="&layout=full")
+    html = response.content.decode()
+    assert re.search(
+        r'<form class="w-search" role="search".*?<input type="search" id="w-q" name="q"', html, re.S
+    )
+    assert '<input type="hidden" name="layout" value="full">' in html
+    found = anonymous.get(
+        "/widget/locker/?q=neon&layout=full", headers={"X-Widget-Session": key}
+    ).content.decode()
+    assert "1–1 of 1 release" in found and "Harbour Lights" in found
+    none = anonymous.get("/widget/locker/?q=%3Cscript%3E", headers={"X-Widget-Session": key}).content.decode()
+    assert "No releases match “&lt;script&gt;”" in none
