@@ -111,6 +111,12 @@ def store_html(where: Slot, html: tuple[bytes, ...], stored_at: float) -> None:
         _safe(cache.set, where.html, (where.generation, html), seconds)
 
 
+def store_html_for(where: Slot, value: Any, seconds: int) -> None:
+    """Like store_html, for a value that stays valid `seconds` (index pages: locker/pages.py)."""
+    if seconds >= 1:
+        _safe(cache.set, where.html, (where.generation, value), seconds)
+
+
 def invalidate(user_id: int) -> None:
     """Drop every fresh page of this user (after a download, and whenever their link changes)."""
     key = _generation_key(user_id)

@@ -3,17 +3,21 @@
 Once a customer's first sync is committed, pages come from the locker index (locker/library) and
 make no call to 7digital; until then they are fetched live (locker/loader.py). Either way the same
 presenters compute each track's state. This module alone owns the page caches: the customer
-page's rendered body (Django cache `version=` the index generation, which every committed sync
-and every download bumps) and each release card's HTML, keyed by what the card shows, so a new
-page, sort or search only renders the cards nobody has rendered before.
+page's rendered body (Django cache `version=` the index generation, which every committed sync,
+download and hide bumps), a fast copy of it found in one round trip under locker_cache's
+per-customer generation (bumped with it), a search's matches and filter counts, and each release
+card's HTML, keyed by what the card shows, so a new page, sort or search only renders the cards
+nobody has rendered before.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
@@ -111,7 +115,8 @@ def link_and_state(user) -> tuple[SevenDigitalLink | None, SyncState | None]:
 
 
 def get_locker(link: SevenDigitalLink, query: LockerQuery, state: SyncState | None = ...) -> Locker:
-    """The page `query` asks for: from the index once synced, else live from 7digital."""
+    """The page `query` asks for: from the index once synced, else live from 7digital.
+    `state` is the customer's SyncState when the caller has it (None: none yet)."""
     if state is ...:
         state = sync.state(link.user_id)
     _maybe_refresh(link, state)
@@ -199,7 +204,16 @@ def progress(state: SyncState | None, now=None) -> Progress | None:
 
 
 def locker_body(request: HttpRequest, query: LockerQuery) -> Body | None:
-    """The locker page's body, None when the customer has no linked account."""
+    """The locker page's body, None when the customer has no linked account.
+
+    A repeat view of an indexed page reads one cache round trip and nothing else: the cache's
+    per-customer generation (bumped with every index generation and link change) and the page.
+    """
+    paused = breaker.paused()
+    fast_key = _fast_key(query, paused)
+    slot, hit = locker_cache.lookup(request.user.pk, fast_key)
+    if isinstance(hit, tuple) and len(hit) == 2 and hit[1] > time.time() - settings.LOCKER_SYNC_SECONDS:
+        return Body(hit[0], get_token(request).encode())  # hit[1]: when the index was synced
     link, state = link_and_state(request.user)
     if link is None:
         return None
@@ -207,16 +221,24 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> Body | None:
         live = _live_body(request, link, state, query)
         return Body(live.chunks, live.token, live.status, live.last_page, progress(state))
     _maybe_refresh(link, state)
-    paused = breaker.paused()
     key = _body_key(link, query, paused)
     chunks = _cache_get(key, state.generation)
+    seconds = PAGE_SECONDS
     if chunks is None:
         found = get_locker(link, query, state)
         if found.last_page:
             return Body(last_page=found.last_page)
         chunks = _render_body(request, found)
-        _cache_set(key, chunks, _seconds_fresh(found.view), state.generation)
+        seconds = _seconds_fresh(found.view)
+        _cache_set(key, chunks, seconds, state.generation)
+    if not sync.stale(state):
+        locker_cache.store_html_for(slot, (chunks, state.synced_at.timestamp()), min(seconds, 300))
     return Body(chunks, get_token(request).encode())
+
+
+def _fast_key(query: LockerQuery, paused: bool) -> str:
+    language, zone = translation.get_language(), timezone.get_current_timezone_name()
+    return f"index:{VERSION}:{query.cache_key}:{int(paused)}:{language}:{zone}"
 
 
 def _live_body(

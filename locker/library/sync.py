@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from locker import locker_cache
 from locker.crypto import TokenDecryptionError
 from locker.library import convert, search
 from locker.library.models import IndexedRelease, IndexedTrack, SyncState
@@ -202,7 +203,11 @@ def _commit(user_id: int, owner: str, link: SevenDigitalLink, started, items: li
                         setattr(track, name, value)
                 tracks.append(track)
         IndexedTrack.objects.bulk_create(tracks, batch_size=500)
-        search.reindex(user_id)  # the search rows commit with the index they describe
+        search.reindex(user_id)
+        locker_cache.invalidate(user_id)  # the fast page lookups (pages.py); again once committed
+        transaction.on_commit(
+            lambda: locker_cache.invalidate(user_id)
+        )  # the search rows commit with the index they describe
 
 
 def _rechecked_since(user_id: int, started) -> dict[tuple[int, int], dict]:
@@ -240,13 +245,22 @@ def apply_fresh(user_id: int, item: LockerRelease) -> bool:
             IndexedTrack.objects.filter(release=release, track_id=locker_track.track.id).update(
                 checked_at=now, **convert.track_state_fields(locker_track)
             )
-        SyncState.objects.filter(user_id=user_id).update(generation=F("generation") + 1)
+        _new_generation(user_id)
     return True
 
 
 def touch(user_id: int) -> None:
-    """Something a page shows besides the index changed (a download's history): new cache version."""
+    """Something a page shows besides the index changed (a download's history, a hidden release):
+    a new cache version."""
+    _new_generation(user_id)
+
+
+def _new_generation(user_id: int) -> None:
+    """Pages are cached per index generation (locker/pages.py), and their fast lookups per the
+    cache's own per-customer generation: both move on, the cache's again once committed."""
     SyncState.objects.filter(user_id=user_id).update(generation=F("generation") + 1)
+    locker_cache.invalidate(user_id)
+    transaction.on_commit(lambda: locker_cache.invalidate(user_id))
 
 
 def after_download(user_id: int, release_id: int, track_id: int) -> None:

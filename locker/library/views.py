@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseLocation
 
-from locker.library import filters
+from locker.library import filters, sync
 from locker.library.models import HiddenRelease, IndexedRelease, SyncState
 
 
@@ -47,7 +46,7 @@ def _back(request: HttpRequest) -> str:
 
 def _changed(user_id: int) -> None:
     """Hiding changes what pages show: a new generation drops every cached page of the customer."""
-    SyncState.objects.filter(user_id=user_id).update(generation=F("generation") + 1)
+    sync.touch(user_id)
 
 
 @login_required

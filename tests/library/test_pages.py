@@ -4,6 +4,7 @@ indexing notice before that, and downloads writing their fresh answer into the i
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 from http import HTTPStatus
 
@@ -130,8 +131,8 @@ def test_a_visit_to_an_old_index_answers_at_once_and_refreshes_in_the_background
     sandboxed.clear_log()
     indexed_client.get("/locker/")
     assert queued.count() == before  # fresh enough: nothing queued
-    old = timezone.now() - timedelta(seconds=settings.LOCKER_SYNC_SECONDS + 1)
-    SyncState.objects.filter(user=customer).update(synced_at=old, finished_at=old)
+    settings.LOCKER_SYNC_SECONDS = 1
+    time.sleep(1.2)  # the index (and the page cached from it) is now older than that
     response = indexed_client.get("/locker/")
     assert response.status_code == HTTPStatus.OK and len(titles(response.content.decode())) == 10
     assert locker_calls(sandboxed) == 0  # the page came from the index
@@ -252,3 +253,16 @@ def test_unlinking_deletes_the_index(small_indexed, customer):
     assert not IndexedTrack.objects.filter(user=customer).exists()
     assert not SyncState.objects.filter(user=customer).exists()
     assert "Link your 7digital account" in small_indexed.get("/locker/").content.decode()
+
+
+def test_a_committed_sync_replaces_the_cached_page(small_indexed, customer, sandboxed):
+    html = small_indexed.get("/locker/").content.decode()
+    release, track = map(
+        int, re.search(r'<li class="track state-last_download" id="track-(\d+)-(\d+)"', html).groups()
+    )
+    small_indexed.get("/locker/")  # served from the cache now
+    account = sandboxed.store.account_by_email("small@sandbox.test")
+    assert sandboxed.store.use_download(account.id, release, track)  # downloaded elsewhere
+    assert sync.run(customer.pk, full=True) == "synced"
+    after = small_indexed.get("/locker/").content.decode()
+    assert f'<li class="track state-exhausted" id="track-{release}-{track}"' in after
