@@ -19,7 +19,7 @@ from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from locker.library import search
 from locker.library.models import HiddenRelease, IndexedRelease, IndexedTrack
@@ -218,7 +218,7 @@ def facets(user_id: int, query: LockerQuery, now: datetime | None = None, matche
     # A choice in the URL that matches nothing still shows as chosen (with its 0), so the form
     # never claims "any" while a filter narrows the page.
     if query.format is not None and not any(c.selected for c in formats):
-        formats += (Choice(str(query.format), f"Format {query.format}", 0, True),)
+        formats += (Choice(str(query.format), gettext("Format %(id)s") % {"id": query.format}, 0, True),)
     if query.type and not any(c.selected for c in types):
         types += (Choice(query.type, query.type, 0, True),)
     if query.year is not None and not any(c.selected for c in years):

@@ -137,11 +137,11 @@ def _search_context(found: pages.Locker | None) -> dict:
     return {
         "facets": facets,
         "facet_fields": [
-            ("state", "Track state", facets.states, "Any state"),
-            ("format", "Format", facets.formats, "Any format"),
-            ("type", "Type", facets.types, "Any type"),
-            ("full", "Bought as", facets.full, "Albums and tracks"),
-            ("year", "Bought in", facets.years, "Any year"),
+            ("state", gettext("Track state"), facets.states, gettext("Any state")),
+            ("format", gettext("Format"), facets.formats, gettext("Any format")),
+            ("type", gettext("Type"), facets.types, gettext("Any type")),
+            ("full", gettext("Bought as"), facets.full, gettext("Albums and tracks")),
+            ("year", gettext("Bought in"), facets.years, gettext("Any year")),
         ],
     }
 
