@@ -266,3 +266,14 @@ def test_a_committed_sync_replaces_the_cached_page(small_indexed, customer, sand
     assert sync.run(customer.pk, full=True) == "synced"
     after = small_indexed.get("/locker/").content.decode()
     assert f'<li class="track state-exhausted" id="track-{release}-{track}"' in after
+
+
+def test_a_repeat_view_of_an_indexed_page_reads_nothing_but_the_session(small_indexed, customer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small_indexed.get("/locker/", {"pageSize": 50})
+    with CaptureQueriesContext(connection) as queries:
+        assert small_indexed.get("/locker/", {"pageSize": 50}).status_code == HTTPStatus.OK
+    tables = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "library_" not in tables and "sevendigital" not in tables.lower(), tables
