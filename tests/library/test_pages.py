@@ -277,3 +277,19 @@ def test_a_repeat_view_of_an_indexed_page_reads_nothing_but_the_session(small_in
         assert small_indexed.get("/locker/", {"pageSize": 50}).status_code == HTTPStatus.OK
     tables = " ".join(q["sql"] for q in queries.captured_queries)
     assert "library_" not in tables and "sevendigital" not in tables.lower(), tables
+
+
+def test_while_7digital_is_paused_the_index_is_shown_with_downloads_paused(
+    small_indexed, sandboxed, settings
+):
+    from locker.upstream_breaker import breaker
+
+    settings.SEVENDIGITAL_BREAKER_FAILURES = 1
+    small_indexed.get("/locker/")  # cached while 7digital answered
+    breaker.record(False)  # 7digital just failed: calls paused
+    sandboxed.clear_log()
+    html = small_indexed.get("/locker/").content.decode()
+    assert "answering right now" in html and "downloads are paused" in html
+    assert html.count("<article") == 4
+    assert not re.search(r'<button type="submit" name="format"[^>]*class="button download[^"]*"\s*>', html)
+    assert locker_calls(sandboxed) == 0
