@@ -12,7 +12,7 @@ export DJANGO_SETTINGS_MODULE := lockersite.settings
 SANDBOX_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 export SANDBOX_URL := http://$(SANDBOX_HOST):$(SANDBOX_PORT)
 
-.PHONY: run test lint format install install-dev browser sandbox migrate demo bench bench-tools serve-prod test-long clean faults redis-server
+.PHONY: run test lint format install install-dev browser gettext catalogs messages sandbox migrate demo bench bench-tools serve-prod test-long clean faults redis-server
 
 # A 3.12+ interpreter: pyenv's when present, else python3.12 / python3 if new enough.
 BASE_PYTHON := $(shell \
@@ -35,8 +35,23 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed catalogs
+install-dev: $(VENV)/.installed-dev catalogs
+
+# Debian's gettext (msgfmt, xgettext) builds and regenerates the translation catalogs.
+gettext:
+	@if ! command -v msgfmt >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+		else echo "gettext not found: run 'sudo apt-get install gettext'"; exit 1; fi; \
+	fi
+
+# The compiled .mo files are build output (not committed): compiled from locale/*/LC_MESSAGES/*.po.
+catalogs: $(VENV)/.installed gettext
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+# Regenerate the catalogs from the code, then list every entry left to translate.
+messages: $(VENV)/.installed-dev gettext
+	$(PY) -m lockersite.catalogs messages
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download). A failed
 # install stops the run; without root it only warns (the browser tests then skip, said by -rs),
@@ -113,4 +128,4 @@ test-long: install-dev
 	LOCKER_LONG_TESTS=1 $(PY) -m pytest tests/production
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache locale/*/LC_MESSAGES/*.mo

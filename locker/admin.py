@@ -8,6 +8,7 @@ no bulk actions (so nothing can be exported). Changes go through the support act
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from locker import linking
 from locker.models import DownloadEvent, SevenDigitalLink
@@ -56,15 +57,15 @@ class SevenDigitalLinkAdmin(IndexSearchMixin, AuditedLookupMixin, LockerColumnMi
     actions = None
     change_form_template = "admin/support/customer_change_form.html"
 
-    @admin.display(boolean=True, description="link healthy", ordering="needs_relink")
+    @admin.display(boolean=True, description=gettext_lazy("link healthy"), ordering="needs_relink")
     def healthy(self, link: SevenDigitalLink) -> bool:
         return not link.needs_relink
 
-    @admin.display(description="email", ordering="user__email")
+    @admin.display(description=gettext_lazy("email"), ordering="user__email")
     def user_email(self, link: SevenDigitalLink) -> str:
         return link.user.email
 
-    @admin.display(description="locker")
+    @admin.display(description=gettext_lazy("locker"))
     def locker(self, link: SevenDigitalLink) -> str:
         return locker_link(link.user_id)
 
@@ -113,11 +114,11 @@ class DownloadEventAdmin(AuditedLookupMixin, LockerColumnMixin, admin.ModelAdmin
     readonly_fields = [f.name for f in DownloadEvent._meta.fields]
     actions = None
 
-    @admin.display(description="customer", ordering="user__email")
+    @admin.display(description=gettext_lazy("customer"), ordering="user__email")
     def user_email(self, event: DownloadEvent) -> str:
         return event.user.email or event.user.get_username()
 
-    @admin.display(description="locker")
+    @admin.display(description=gettext_lazy("locker"))
     def locker(self, event: DownloadEvent) -> str:
         return locker_link(event.user_id)
 

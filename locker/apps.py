@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class LockerConfig(AppConfig):
     name = "locker"
-    verbose_name = "Locker"
+    verbose_name = gettext_lazy("Locker")

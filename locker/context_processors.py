@@ -4,10 +4,14 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from locker import preferences
+
 
 def site(request: HttpRequest) -> dict:
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SUPPORT_URL": settings.SUPPORT_URL,
         "DOWNLOAD_URL": reverse("locker:download"),  # once per page, not once per track row
+        # locker.js then sends the browser's own time zone, once (the Account page changes it).
+        "NEEDS_TIME_ZONE": preferences.signed_in(request) and not preferences.saved(request)[1],
     }

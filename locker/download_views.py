@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
@@ -32,7 +34,7 @@ PLAYS_PER_MINUTE = 60
 DOUBLE_CLICK_SECONDS = 5
 # Where the page reports that the media host refused a download it started (see locker.js).
 REFUSED_HEADER = "X-Download-Refused-Url"
-UPSTREAM_REFUSAL = (
+UPSTREAM_REFUSAL = gettext_lazy(
     "7digital's download server refused that download, so it didn't start. "
     "The track's current state is shown below."
 )
@@ -44,26 +46,27 @@ UPSTREAM_REFUSAL = (
 def download(request: HttpRequest) -> HttpResponse:
     form = DownloadForm(request.POST)
     if not form.is_valid():
-        return _refuse(request, DownloadRefused("That download request was not valid.", status=400))
+        return _refuse(request, DownloadRefused(_("That download request was not valid."), status=400))
     release_id, track_id, format_id = (form.cleaned_data[k] for k in ("release", "track", "format"))
     link = linking.get_link(request.user)
     if link is None:
-        return _refuse(request, DownloadRefused("Link your 7digital account first.", status=409))
+        return _refuse(request, DownloadRefused(_("Link your 7digital account first."), status=409))
     if not throttle.allow("download", request.user.pk, limit=DOWNLOADS_PER_MINUTE, per_seconds=60):
         return _refuse(
             request,
             DownloadRefused(
-                "That's a lot of downloads in a short time. Please wait a minute and try again.", status=429
+                _("That's a lot of downloads in a short time. Please wait a minute and try again."),
+                status=429,
             ),
         )
     once = f"download:{request.user.pk}:{track_id}:{format_id}"
     try:
         claimed = throttle.claim_once(once, DOUBLE_CLICK_SECONDS)
     except throttle.StateUnavailable:
-        message = "Downloads are paused for a moment. Nothing was downloaded; please try again."
+        message = _("Downloads are paused for a moment. Nothing was downloaded; please try again.")
         return _refuse(request, DownloadRefused(message, status=503))
     if not claimed:
-        return _refuse(request, DownloadRefused("Your download is already starting.", status=409))
+        return _refuse(request, DownloadRefused(_("Your download is already starting."), status=409))
     try:
         started = authorise_download(link, release_id, track_id, format_id)
     except DownloadRefused as refusal:
@@ -101,8 +104,8 @@ def download_refused(request: HttpRequest, event_id: int) -> HttpResponse:
     except DownloadRefused as refusal:
         return _refuse(request, refusal)
     if track is None:
-        return _refuse(request, DownloadRefused(UPSTREAM_REFUSAL, status=200))
-    context = {"track": track, "release": release, "flash": UPSTREAM_REFUSAL}
+        return _refuse(request, DownloadRefused(str(UPSTREAM_REFUSAL), status=200))
+    context = {"track": track, "release": release, "flash": str(UPSTREAM_REFUSAL)}
     return render(request, "locker/_track.html", context)
 
 
@@ -145,12 +148,12 @@ def stream(request: HttpRequest) -> JsonResponse:
     """Sign a stream URL at the moment of playing (signed stream URLs may be single-use)."""
     form = TrackForm(request.POST)
     if not form.is_valid():
-        return JsonResponse({"error": "That play request was not valid."}, status=400)
+        return JsonResponse({"error": _("That play request was not valid.")}, status=400)
     link = linking.get_link(request.user)
     if link is None:
-        return JsonResponse({"error": "Link your 7digital account first."}, status=409)
+        return JsonResponse({"error": _("Link your 7digital account first.")}, status=409)
     if not throttle.allow("play", request.user.pk, limit=PLAYS_PER_MINUTE, per_seconds=60):
-        return JsonResponse({"error": "Too many plays in a short time. Please wait a minute."}, status=429)
+        return JsonResponse({"error": _("Too many plays in a short time. Please wait a minute.")}, status=429)
     try:
         found = find_track(link, form.cleaned_data["release"], form.cleaned_data["track"])
     except DownloadRefused as refusal:
@@ -158,7 +161,7 @@ def stream(request: HttpRequest) -> JsonResponse:
     release = present_release(found.item, now=timezone.now())
     track = track_view(release, found.locker_track.track.id)
     if track is None or not track.can_play:
-        return JsonResponse({"error": "This track can't be played."}, status=409)
+        return JsonResponse({"error": _("This track can't be played.")}, status=409)
     url = sevendigital.signed_stream_url(track.id, settings.SEVENDIGITAL_STREAM_FORMAT_ID, link.get_token())
     response = JsonResponse({"url": url, "title": track.title, "artist": track.artist or release.artist})
     response["Cache-Control"] = "no-store"

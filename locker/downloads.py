@@ -13,6 +13,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from locker import locker_cache
 from locker.crypto import TokenDecryptionError
@@ -33,7 +35,7 @@ from locker.sevendigital.types import LockerRelease, LockerTrack
 logger = logging.getLogger(__name__)
 Outcome = DownloadEvent.Outcome
 
-RELINK_REFUSAL = (
+RELINK_REFUSAL = gettext_lazy(
     "Your 7digital account needs to be linked again: downloads and plays are paused until it is. "
     "Nothing was downloaded."
 )
@@ -64,21 +66,25 @@ MAX_ID = 2**53  # as the download and play forms allow
 def find_track(link: SevenDigitalLink, release_id: int, track_id: int) -> Found:
     """A fresh, filtered read of one track from the customer's own locker."""
     if not (0 < release_id <= MAX_ID and 0 < track_id <= MAX_ID):  # URLs take any digits
-        raise DownloadRefused("This track is not in your locker.", status=404)
+        raise DownloadRefused(_("This track is not in your locker."), status=404)
     try:
         page = sevendigital.get_locker(
             link.get_token(), release_id=release_id, track_id=track_id, page_size=1
         )
     except (RelinkNeeded, TokenDecryptionError) as exc:
         link.mark_needs_relink(str(exc) or type(exc).__name__)
-        raise DownloadRefused(RELINK_REFUSAL, status=409, outcome=Outcome.RELINK) from exc
+        raise DownloadRefused(str(RELINK_REFUSAL), status=409, outcome=Outcome.RELINK) from exc
     except SevenDigitalError as exc:
         logger.warning("download re-check failed: %s %s", type(exc).__name__, exc.message)
         message = (
-            "We couldn't reach 7digital to check this track: it is taking too long to answer. "
-            "Nothing was downloaded; please try again."
+            _(
+                "We couldn't reach 7digital to check this track: it is taking too long to answer. "
+                "Nothing was downloaded; please try again."
+            )
             if isinstance(exc, UpstreamTimeout)
-            else "We couldn't reach 7digital to check this track. Nothing was downloaded; please try again."
+            else _(
+                "We couldn't reach 7digital to check this track. Nothing was downloaded; please try again."
+            )
         )
         raise DownloadRefused(
             message,
@@ -91,16 +97,22 @@ def find_track(link: SevenDigitalLink, release_id: int, track_id: int) -> Found:
         for locker_track in item.tracks:
             if locker_track.track.id == track_id:
                 return Found(item, locker_track)
-    raise DownloadRefused("This track is not in your locker.", status=404)
+    raise DownloadRefused(_("This track is not in your locker."), status=404)
 
 
 REFUSALS = {
     TrackState.EXHAUSTED: (
         Outcome.EXHAUSTED,
-        "You have used all downloads of this track. You can still play it.",
+        gettext_lazy("You have used all downloads of this track. You can still play it."),
     ),
-    TrackState.UNAVAILABLE: (Outcome.UNAVAILABLE, "This release is no longer available to download."),
-    TrackState.PREORDER: (Outcome.PREORDER, "This release is not out yet, so it can't be downloaded."),
+    TrackState.UNAVAILABLE: (
+        Outcome.UNAVAILABLE,
+        gettext_lazy("This release is no longer available to download."),
+    ),
+    TrackState.PREORDER: (
+        Outcome.PREORDER,
+        gettext_lazy("This release is not out yet, so it can't be downloaded."),
+    ),
 }
 
 
@@ -126,10 +138,10 @@ def authorise_download(link: SevenDigitalLink, release_id: int, track_id: int, f
         _record(link, found, format_id, "", outcome)
         locker_cache.invalidate(link.user_id)
         sync.touch(link.user_id)
-        raise DownloadRefused(message, status=409, outcome=outcome, release=fresh_release)
+        raise DownloadRefused(str(message), status=409, outcome=outcome, release=fresh_release)
     download_url = next((u for u in found.locker_track.download_urls if u.format.id == format_id), None)
     if download_url is None:
-        raise DownloadRefused("This track is not offered in that format.", status=404)
+        raise DownloadRefused(_("This track is not offered in that format."), status=404)
     url = _allowed_media_url(download_url.url)
     if url is None:
         logger.error(
@@ -137,7 +149,9 @@ def authorise_download(link: SevenDigitalLink, release_id: int, track_id: int, f
             urlsplit(download_url.url).netloc,
         )
         _record(link, found, format_id, download_url.format.description, Outcome.REFUSED_HOST)
-        raise DownloadRefused("This download can't be started right now. Please contact support.", status=502)
+        raise DownloadRefused(
+            _("This download can't be started right now. Please contact support."), status=502
+        )
     signed = sevendigital.signed_media_url(url, link.get_token())
     event = _record(link, found, format_id, download_url.format.description, Outcome.REDIRECTED)
     if link.preferred_format_id != format_id:

@@ -10,6 +10,8 @@ import logging
 from dataclasses import dataclass
 
 from django.dispatch import Signal
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from locker import locker_cache
 from locker.crypto import TokenDecryptionError
@@ -24,7 +26,7 @@ logger = logging.getLogger(__name__)
 # Sent after a page arrives from 7digital (not from the cache): link=SevenDigitalLink, page=LockerPage.
 locker_fetched = Signal()
 
-RELINK_MESSAGE = (
+RELINK_MESSAGE = gettext_lazy(
     "Your 7digital account needs to be linked again. Until then downloads and plays are paused; "
     "your purchases are safe."
 )
@@ -56,7 +58,7 @@ def load_locker(
         return LockerResult(
             locker_cache.get_last_good(slot),
             stale=True,
-            error=RELINK_MESSAGE,
+            error=str(RELINK_MESSAGE),
             relink=True,
         )
     if not refresh:
@@ -73,7 +75,7 @@ def load_locker(
         return LockerResult(
             locker_cache.get_last_good(slot),
             stale=True,
-            error=RELINK_MESSAGE,
+            error=str(RELINK_MESSAGE),
             relink=True,
         )
     except SevenDigitalError as exc:
@@ -86,7 +88,7 @@ def load_locker(
 
 def _explain(exc: SevenDigitalError) -> str:
     if isinstance(exc, UpstreamTimeout):
-        return "7digital is taking too long to answer right now."
+        return _("7digital is taking too long to answer right now.")
     if isinstance(exc, RateLimited):
-        return "7digital is busy right now."
-    return "We couldn't load your locker from 7digital just now."
+        return _("7digital is busy right now.")
+    return _("We couldn't load your locker from 7digital just now.")

@@ -58,11 +58,11 @@ def slot(user_id: int, query_key: str) -> Slot:
     return _slot(user_id, generation, query_key)
 
 
-def _slot(user_id: int, generation: int, query_key: str) -> Slot:
+def _slot(user_id: int, generation: int, query_key: str, variant: str = "") -> Slot:
     return Slot(
         generation,
         f"locker:{VERSION}:page:{user_id}:{generation}:{query_key}",
-        _html_key(user_id, query_key),
+        _html_key(user_id, f"{query_key}:{variant}" if variant else query_key),
         f"locker:{VERSION}:last-good:{user_id}:{query_key}",
     )
 
@@ -92,15 +92,16 @@ def store(where: Slot, value: Any) -> Cached:
     return cached
 
 
-def lookup(user_id: int, query_key: str) -> tuple[Slot, tuple[bytes, ...] | None]:
+def lookup(user_id: int, query_key: str, variant: str = "") -> tuple[Slot, tuple[bytes, ...] | None]:
     """The page's slot and its rendered HTML, if rendered in the customer's current generation:
-    one cache round trip for both."""
-    keys = [_generation_key(user_id), _html_key(user_id, query_key)]
+    one cache round trip for both. `variant` tells renders of one page apart (language, time zone)."""
+    where = _slot(user_id, 0, query_key, variant)
+    keys = [_generation_key(user_id), where.html]
     found = _safe(cache.get_many, keys, default={})
     generation = found.get(keys[0]) or 0
     stored = found.get(keys[1])
     fresh = isinstance(stored, tuple) and len(stored) == 2 and stored[0] == generation
-    return _slot(user_id, generation, query_key), stored[1] if fresh else None
+    return _slot(user_id, generation, query_key, variant), stored[1] if fresh else None
 
 
 def store_html(where: Slot, html: tuple[bytes, ...], stored_at: float) -> None:

@@ -5,6 +5,7 @@ from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from locker import crypto, locker_cache
 from locker.sevendigital.errors import RelinkNeeded
@@ -17,17 +18,19 @@ class SevenDigitalLink(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sevendigital_link"
     )
-    sevendigital_user_id = models.CharField("7digital user id", max_length=255, db_index=True)
-    sevendigital_email = models.CharField("7digital email", max_length=254, blank=True)
+    sevendigital_user_id = models.CharField(gettext_lazy("7digital user id"), max_length=255, db_index=True)
+    sevendigital_email = models.CharField(gettext_lazy("7digital email"), max_length=254, blank=True)
     token_ciphertext = models.TextField(editable=False)
     linked_at = models.DateTimeField(default=timezone.now, db_index=True)
     needs_relink = models.BooleanField(default=False, db_index=True)
     relink_reason = models.CharField(max_length=200, blank=True)
-    preferred_format_id = models.IntegerField("preferred download format", null=True, blank=True)
+    preferred_format_id = models.IntegerField(
+        gettext_lazy("preferred download format"), null=True, blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "linked 7digital account"
+        verbose_name = gettext_lazy("linked 7digital account")
         permissions = [("view_customer_locker", "Can look up a customer's locker (support)")]
 
     def __str__(self) -> str:
@@ -73,15 +76,15 @@ class DownloadEvent(models.Model):
     """
 
     class Outcome(models.TextChoices):
-        REDIRECTED = "redirected", "Download started"
-        REFUSED_UPSTREAM = "refused_upstream", "Refused by 7digital's download server"
-        EXHAUSTED = "exhausted", "No downloads left"
-        UNAVAILABLE = "unavailable", "Release withdrawn"
-        PREORDER = "preorder", "Not yet released"
-        NOT_FOUND = "not_found", "Not in locker"
-        RELINK = "relink", "Link needs renewing"
-        UPSTREAM_ERROR = "upstream_error", "7digital unavailable"
-        REFUSED_HOST = "refused_host", "Media host not allowed"
+        REDIRECTED = "redirected", gettext_lazy("Download started")
+        REFUSED_UPSTREAM = "refused_upstream", gettext_lazy("Refused by 7digital's download server")
+        EXHAUSTED = "exhausted", gettext_lazy("No downloads left")
+        UNAVAILABLE = "unavailable", gettext_lazy("Release withdrawn")
+        PREORDER = "preorder", gettext_lazy("Not yet released")
+        NOT_FOUND = "not_found", gettext_lazy("Not in locker")
+        RELINK = "relink", gettext_lazy("Link needs renewing")
+        UPSTREAM_ERROR = "upstream_error", gettext_lazy("7digital unavailable")
+        REFUSED_HOST = "refused_host", gettext_lazy("Media host not allowed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="download_events"
@@ -97,6 +100,8 @@ class DownloadEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = gettext_lazy("download event")
+        verbose_name_plural = gettext_lazy("download events")
         indexes = [models.Index(fields=["user", "track_id", "-created_at"])]
 
     def __str__(self) -> str:
@@ -106,3 +111,21 @@ class DownloadEvent(models.Model):
     def succeeded(self) -> bool:
         """Started, and not refused by the media host as far as we know."""
         return self.outcome == self.Outcome.REDIRECTED
+
+
+class AccountSettings(models.Model):
+    """A customer's own choices, kept on the account so they follow them to every device."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="locker_settings"
+    )
+    language = models.CharField(max_length=12, blank=True)  # "" until they pick one
+    time_zone = models.CharField(max_length=64, blank=True)  # an IANA name; "" until known
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = gettext_lazy("account settings")
+        verbose_name_plural = gettext_lazy("account settings")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language or '-'} {self.time_zone or '-'}"

@@ -149,7 +149,7 @@ def _index_result(
 
     page, narrowed = read_narrowed(link.user_id, query, find)
     if link.needs_relink:
-        return LockerResult(page, stale=True, error=RELINK_MESSAGE, relink=True), narrowed
+        return LockerResult(page, stale=True, error=str(RELINK_MESSAGE), relink=True), narrowed
     if breaker.paused():  # the download view could not re-check with 7digital now
         return LockerResult(page, stale=True, error=PAUSED_MESSAGE), narrowed
     return LockerResult(page), narrowed
@@ -247,7 +247,7 @@ def _live_body(
     """Not indexed yet: a page from 7digital, its HTML cached while the page is fresh."""
     _maybe_refresh(link, state)
     # The generation before the page: a link change in between then only drops this render.
-    slot, chunks = locker_cache.lookup(link.user_id, query.cache_key)
+    slot, chunks = locker_cache.lookup(link.user_id, query.cache_key, render_variant())
     status = 200
     if chunks is None:
         result = load_locker(link, query, slot=slot)
@@ -260,6 +260,11 @@ def _live_body(
         if result.page is None and result.error and not result.relink:
             status = 503
     return Body(chunks, get_token(request).encode(), status)
+
+
+def render_variant() -> str:
+    """What a render depends on besides the page: its words and its local times."""
+    return f"{translation.get_language()}:{timezone.get_current_timezone_name()}"
 
 
 def _render_body(request: HttpRequest, found: Locker) -> tuple[bytes, ...]:
@@ -363,7 +368,7 @@ def release_cards(
 
 
 def card_keys(releases: tuple[ReleaseView, ...], extras: list[dict]) -> list[str]:
-    context_key = f"{translation.get_language()}:{timezone.get_current_timezone_name()}"
+    context_key = render_variant()
     return [_card_key(release, context_key, extra) for release, extra in zip(releases, extras, strict=True)]
 
 
@@ -395,8 +400,7 @@ def _body_key(link: SevenDigitalLink, query: LockerQuery, paused: bool) -> str:
         link.pk,
         link.updated_at.timestamp(),
         int(paused),
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
+        render_variant(),
     )
     return f"locker:{VERSION}:index-body:" + ":".join(str(p) for p in parts)
 

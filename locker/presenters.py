@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from locker.sevendigital.types import LockerPage, LockerRelease, LockerTrack
 
@@ -111,6 +112,11 @@ class ReleaseView:
         return f"release-{self.id}"
 
     @property
+    def type_label(self) -> str:
+        """7digital's release type in the customer's language (an unknown type as 7digital says it)."""
+        return release_type_label(self.type)
+
+    @property
     def message_id(self) -> str:
         return f"{self.dom_id}-msg"
 
@@ -160,7 +166,19 @@ class PageView:
         return 0 if not self.releases else self.first_item + len(self.releases) - 1
 
 
-PAUSED_MESSAGE = "Downloads are paused while we can't reach 7digital. Please try again shortly."
+RELEASE_TYPES = {
+    "album": pgettext_lazy("release type", "Album"),
+    "ep": pgettext_lazy("release type", "EP"),
+    "single": pgettext_lazy("release type", "Single"),
+}
+
+
+def release_type_label(release_type: str) -> str:
+    """7digital's release type in the customer's language (an unknown type as 7digital says it)."""
+    return str(RELEASE_TYPES.get(release_type.casefold(), release_type))
+
+
+PAUSED_MESSAGE = gettext_lazy("Downloads are paused while we can't reach 7digital. Please try again shortly.")
 
 
 def present_page(
@@ -241,9 +259,9 @@ def _present_track(
         preferred_format,
     )
     can_download = downloads_enabled and state in (TrackState.DOWNLOADABLE, TrackState.LAST_DOWNLOAD)
-    message = TRACK_MESSAGES.get(state, "")
+    message = str(TRACK_MESSAGES.get(state, ""))
     if not downloads_enabled and state in (TrackState.DOWNLOADABLE, TrackState.LAST_DOWNLOAD):
-        message = PAUSED_MESSAGE
+        message = str(PAUSED_MESSAGE)
     describedby = f"track-{item.release.id}-{track.id}-msg" if message else ""
     if state in (TrackState.UNAVAILABLE, TrackState.PREORDER) and _release_message(
         item, state is TrackState.PREORDER
@@ -275,21 +293,28 @@ def _present_track(
 
 
 TRACK_MESSAGES = {
-    TrackState.EXHAUSTED: ("You have used all downloads of this track. You can still play it here."),
-    TrackState.LAST_DOWNLOAD: "This is your last download of this track: keep the file somewhere safe.",
-    TrackState.UNAVAILABLE: "This track is no longer available to download or play.",
-    TrackState.PREORDER: "Pre-order: you can download and play this once it is released.",
+    TrackState.EXHAUSTED: gettext_lazy(
+        "You have used all downloads of this track. You can still play it here."
+    ),
+    TrackState.LAST_DOWNLOAD: gettext_lazy(
+        "This is your last download of this track: keep the file somewhere safe."
+    ),
+    TrackState.UNAVAILABLE: gettext_lazy("This track is no longer available to download or play."),
+    TrackState.PREORDER: gettext_lazy("Pre-order: you can download and play this once it is released."),
 }
 
 
 def _release_message(item: LockerRelease, preorder: bool) -> str:
     if not item.available:
-        return (
+        return gettext(
             "This release has been withdrawn from the 7digital catalogue, so its tracks can no "
             "longer be downloaded or played."
         )
     if preorder and item.release.release_date:
-        return f"Pre-order: available from {date_format(item.release.release_date, 'j F Y')}."
+        # A release date is a calendar day: shown as 7digital gives it, in no time zone.
+        return gettext("Pre-order: available from %(date)s.") % {
+            "date": date_format(item.release.release_date, "DATE_FORMAT")
+        }
     return ""
 
 

@@ -7,18 +7,20 @@ import hashlib
 from dataclasses import asdict, dataclass, replace
 from urllib.parse import urlencode
 
+from django.utils.translation import gettext_lazy
+
 from locker.sevendigital.types import DEFAULT_SORT, SORT_COLUMNS, SORT_ORDERS
 
 PAGE_SIZES = (10, 20, 50)
 DEFAULT_PAGE_SIZE = 10
 MAX_SEARCH_LENGTH = 200
 SORT_LABELS = {
-    "purchaseDate desc": "Newest purchase first",
-    "purchaseDate asc": "Oldest purchase first",
-    "artistName asc": "Artist A–Z",
-    "artistName desc": "Artist Z–A",
-    "releaseTitle asc": "Title A–Z",
-    "releaseTitle desc": "Title Z–A",
+    "purchaseDate desc": gettext_lazy("Newest purchase first"),
+    "purchaseDate asc": gettext_lazy("Oldest purchase first"),
+    "artistName asc": gettext_lazy("Artist A–Z"),
+    "artistName desc": gettext_lazy("Artist Z–A"),
+    "releaseTitle asc": gettext_lazy("Title A–Z"),
+    "releaseTitle desc": gettext_lazy("Title Z–A"),
 }
 assert set(SORT_LABELS) == {f"{c} {o}" for c in SORT_COLUMNS for o in SORT_ORDERS}
 # The five track states of locker.presenters.TrackState (kept here as strings: no import cycle).

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from locker import download_views, views
+from locker import download_views, preference_views, views
 from locker.library import views as library_views
 
 app_name = "locker"
@@ -10,6 +10,7 @@ urlpatterns = [
     path("locker/index/progress/", views.index_progress, name="index_progress"),
     path("locker/account/", views.account, name="account"),
     path("locker/unlink/", views.unlink, name="unlink"),
+    path("locker/account/time-zone/", preference_views.set_time_zone, name="time_zone"),
     path("locker/download/", download_views.download, name="download"),
     path(
         "locker/download/<int:event_id>/refused/",

@@ -5,11 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from locker import linking, pages
+from locker import linking, pages, preferences
 from locker.query import LockerQuery
 
 
@@ -53,14 +55,20 @@ def index_progress(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "locker/account.html", {"link": linking.get_link(request.user)})
+    context = {
+        "link": linking.get_link(request.user),
+        "time_zones": preferences.offered_time_zones(),
+        "current_time_zone": timezone.get_current_timezone_name(),
+        "now_local": timezone.now(),
+    }
+    return render(request, "locker/account.html", context)
 
 
 @login_required
 @require_POST
 def unlink(request: HttpRequest) -> HttpResponse:
     if linking.unlink(request.user):
-        messages.success(request, "Your 7digital account is no longer linked. We deleted its access keys.")
+        messages.success(request, _("Your 7digital account is no longer linked. We deleted its access keys."))
     else:
-        messages.info(request, "No 7digital account was linked.")
+        messages.info(request, _("No 7digital account was linked."))
     return redirect("locker:account")

@@ -58,9 +58,9 @@ INSTALLED_APPS = [
     "locker.support",
     "locker.sevendigital_provider",
     "locker.widget",
-    "locker.state",
     "locker.library",
     "django_tasks_db",
+    "locker.state",
 ]
 
 # Background work (the locker index's syncs): Django's Tasks framework on django-tasks-db, whose
@@ -74,9 +74,11 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # cookie, then Accept-Language, then LANGUAGE_CODE
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "locker.preferences.PreferencesMiddleware",  # the account's saved language and time zone win
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -95,6 +97,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -179,8 +182,39 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
-LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "UTC"
+# Languages (issue 14): every language of 7digital's stores, and Arabic to prove right-to-left.
+# LOCKER_LANGUAGES offers a subset; LANGUAGE_CODE is the default when nothing else decides.
+SHIPPED_LANGUAGES = {
+    "en": "English",
+    "de": "Deutsch",
+    "fr": "Français",
+    "es": "Español",
+    "it": "Italiano",
+    "nl": "Nederlands",
+    "sv": "Svenska",
+    "fi": "Suomi",
+    "nb": "Norsk bokmål",
+    "ar": "العربية",
+}
+_offered = [code.lower() for code in env_list("LOCKER_LANGUAGES", ",".join(SHIPPED_LANGUAGES))]
+if unknown := [code for code in _offered if code not in SHIPPED_LANGUAGES]:
+    raise ImproperlyConfigured(
+        f"LOCKER_LANGUAGES lists {', '.join(unknown)}: Locker ships {', '.join(SHIPPED_LANGUAGES)}"
+    )
+LANGUAGES = [(code, SHIPPED_LANGUAGES[code]) for code in dict.fromkeys(_offered)]
+if not LANGUAGES:
+    raise ImproperlyConfigured("LOCKER_LANGUAGES must list at least one language")
+LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en").lower()
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"LANGUAGE_CODE must be one of the offered languages ({', '.join(dict(LANGUAGES))}), "
+        f"not {LANGUAGE_CODE!r}"
+    )
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["lockersite.formats"]  # English dates as "1 Dec 2026" (Django's own elsewhere)
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+TIME_ZONE = "UTC"  # the customer's own zone is saved on their account (locker.AccountSettings)
 USE_I18N = True
 USE_TZ = True
 
@@ -223,6 +257,7 @@ SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_REAUTHENTICATION_REQUIRED = False
 ACCOUNT_ADAPTER = "locker.account_adapter.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # our email subjects name SITE_NAME themselves (templates/account/email)
 # Failed sign-ins (a right password rolls its attempt back; locker/account_adapter.py). One account
 # from one address waits longer and longer: 5 a minute, 10 in 10 minutes, 20 an hour. One address,
 # whatever the account: 10 a minute, 50 an hour. One account from every address: 100 an hour, which
@@ -294,8 +329,9 @@ LOCKER_STALE_SECONDS = env_int("LOCKER_STALE_SECONDS", 24 * 3600, minimum=1)
 # The locker index (locker/library): a visit refreshes an index older than this in the background.
 LOCKER_SYNC_SECONDS = env_int("LOCKER_SYNC_SECONDS", 600, minimum=1)
 # Leading words that sorting by artist or title ignores ("The Beatles" sorts under B), like
-# Navidrome's IgnoredArticles: space-separated, compared case-insensitively.
-LOCKER_IGNORED_ARTICLES = env_list("LOCKER_IGNORED_ARTICLES", "The A An", sep=None)
+# Navidrome's IgnoredArticles: space-separated, compared case-insensitively. Empty (the default):
+# the articles of every offered language (locker/library/articles.py, ARTICLES).
+LOCKER_IGNORED_ARTICLES = env_list("LOCKER_IGNORED_ARTICLES", "", sep=None)
 
 # Tokens are encrypted at rest with MultiFernet: the first key encrypts, all keys decrypt.
 TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS")

@@ -8,6 +8,14 @@ from django.core.cache import cache
 from tests.helpers import PASSWORD, link_to_sandbox, point_settings_at
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs():
+    """The .mo files are built, not committed: compile any catalog newer than its .mo first."""
+    from lockersite.catalogs import compile_stale
+
+    compile_stale()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashing is deliberately slow; tests create many customers.

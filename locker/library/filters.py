@@ -19,18 +19,19 @@ from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from locker.library import search
 from locker.library.models import HiddenRelease, IndexedRelease, IndexedTrack
-from locker.presenters import format_label
+from locker.presenters import format_label, release_type_label
 from locker.query import LockerQuery
 
 STATE_LABELS = {
-    "downloadable": "Can download",
-    "last_download": "Last download",
-    "exhausted": "No downloads left",
-    "unavailable": "Withdrawn",
-    "preorder": "Pre-order",
+    "downloadable": gettext_lazy("Can download"),
+    "last_download": gettext_lazy("Last download"),
+    "exhausted": gettext_lazy("No downloads left"),
+    "unavailable": gettext_lazy("Withdrawn"),
+    "preorder": gettext_lazy("Pre-order"),
 }
 
 
@@ -181,7 +182,9 @@ def facets(user_id: int, query: LockerQuery, now: datetime | None = None, matche
     )
     type_counts = base("type").values("type").annotate(n=Count("pk")).order_by("type")
     types = tuple(
-        Choice(r["type"], r["type"], r["n"], query.type == r["type"]) for r in type_counts if r["type"]
+        Choice(r["type"], release_type_label(r["type"]), r["n"], query.type == r["type"])
+        for r in type_counts
+        if r["type"]
     )
     year_counts = (
         base("year")
@@ -197,7 +200,7 @@ def facets(user_id: int, query: LockerQuery, now: datetime | None = None, matche
     )
     full = tuple(
         Choice(str(int(value)), label, full_counts.get(value, 0), query.full is value)
-        for value, label in ((True, "Full albums"), (False, "Single tracks"))
+        for value, label in ((True, gettext_lazy("Full albums")), (False, gettext_lazy("Single tracks")))
         if full_counts.get(value) or query.full is value
     )
     hidden = base("hidden").filter(
@@ -215,7 +218,7 @@ def facets(user_id: int, query: LockerQuery, now: datetime | None = None, matche
     # A choice in the URL that matches nothing still shows as chosen (with its 0), so the form
     # never claims "any" while a filter narrows the page.
     if query.format is not None and not any(c.selected for c in formats):
-        formats += (Choice(str(query.format), f"Format {query.format}", 0, True),)
+        formats += (Choice(str(query.format), gettext("Format %(id)s") % {"id": query.format}, 0, True),)
     if query.type and not any(c.selected for c in types):
         types += (Choice(query.type, query.type, 0, True),)
     if query.year is not None and not any(c.selected for c in years):

@@ -10,16 +10,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class SyncState(models.Model):
     """How far a customer's index is: one row per customer, also the one-sync-at-a-time lease."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for a worker"
-        RUNNING = "running", "Indexing"
-        READY = "ready", "Up to date"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", gettext_lazy("Waiting for a worker")
+        RUNNING = "running", gettext_lazy("Indexing")
+        READY = "ready", gettext_lazy("Up to date")
+        FAILED = "failed", gettext_lazy("Failed")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="locker_index"

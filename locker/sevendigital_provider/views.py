@@ -20,6 +20,7 @@ from allauth.socialaccount.providers.oauth.views import (
 from allauth.utils import build_absolute_uri
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from locker.sevendigital import client as sevendigital
 from locker.sevendigital.errors import MalformedResponse, SevenDigitalError, UpstreamUnavailable
@@ -64,10 +65,10 @@ class SevenDigitalOAuthClient(OAuthClient):
         if self.access_token is None:
             status = self.request.GET.get("status", "").strip().lower()
             if status not in AUTHORISED:
-                raise OAuthError("The link to 7digital was not authorised.")
+                raise OAuthError(_("The link to 7digital was not authorised."))
             request_token = self._get_rt_from_session()
             if self.request.GET.get("oauth_token") != request_token["oauth_token"]:
-                raise OAuthError("This 7digital answer does not belong to your link request.")
+                raise OAuthError(_("This 7digital answer does not belong to your link request."))
             pair = AccessToken(request_token["oauth_token"], request_token["oauth_token_secret"])
             client = sevendigital.default_client()
             self.access_token = _token_request(lambda: client.get_access_token(pair))

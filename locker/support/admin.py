@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 
 from locker.support import views
 from locker.support.admin_tools import AuditedLookupMixin, IndexSearchMixin, LockerColumnMixin, locker_link
@@ -16,11 +17,15 @@ User = get_user_model()
 
 
 class LinkStatusFilter(admin.SimpleListFilter):
-    title = "7digital link"
+    title = gettext_lazy("7digital link")
     parameter_name = "link"
 
     def lookups(self, request, model_admin):
-        return [("healthy", "Linked, healthy"), ("relink", "Needs relinking"), ("none", "Not linked")]
+        return [
+            ("healthy", gettext_lazy("Linked, healthy")),
+            ("relink", gettext_lazy("Needs relinking")),
+            ("none", gettext_lazy("Not linked")),
+        ]
 
     def queryset(self, request, queryset):
         match self.value():
@@ -59,14 +64,14 @@ class CustomerAdmin(IndexSearchMixin, AuditedLookupMixin, LockerColumnMixin, Use
     list_select_related = ("sevendigital_link",)
     change_form_template = "admin/support/customer_change_form.html"
 
-    @admin.display(description="7digital link", ordering="sevendigital_link__needs_relink")
+    @admin.display(description=gettext_lazy("7digital link"), ordering="sevendigital_link__needs_relink")
     def link_status(self, user) -> str:
         link = getattr(user, "sevendigital_link", None)
         if link is None:
             return "-"
         return "needs relinking" if link.needs_relink else "healthy"
 
-    @admin.display(description="locker")
+    @admin.display(description=gettext_lazy("locker"))
     def locker(self, user) -> str:
         return locker_link(user.pk)
 
@@ -113,7 +118,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     fields = readonly_fields
     actions = None
 
-    @admin.display(description="customer", ordering="customer_email")
+    @admin.display(description=gettext_lazy("customer"), ordering="customer_email")
     def customer_column(self, entry: AuditEntry) -> str:
         if entry.customer_id is None:
             return entry.customer_email or "-"

@@ -5,18 +5,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class AuditEntry(models.Model):
     """One lookup or action by a staff member. Written by code only; never edited or deleted in the admin."""
 
     class Action(models.TextChoices):
-        LOOKUP = "lookup", "Looked at the locker"
-        SEARCH = "search", "Searched customers"
-        REFRESH = "refresh", "Refreshed the cached locker"
-        RELINK = "relink", "Marked the link for relinking"
-        UNLINK = "unlink", "Unlinked 7digital"
-        RECORD = "record", "Opened a customer record"
+        LOOKUP = "lookup", gettext_lazy("Looked at the locker")
+        SEARCH = "search", gettext_lazy("Searched customers")
+        REFRESH = "refresh", gettext_lazy("Refreshed the cached locker")
+        RELINK = "relink", gettext_lazy("Marked the link for relinking")
+        UNLINK = "unlink", gettext_lazy("Unlinked 7digital")
+        RECORD = "record", gettext_lazy("Opened a customer record")
 
     # SET_NULL plus the name snapshots: deleting an account must not erase what was done to it.
     staff = models.ForeignKey(
@@ -33,8 +34,8 @@ class AuditEntry(models.Model):
     created_at = models.DateTimeField("when", default=timezone.now, db_index=True)
 
     class Meta:
-        verbose_name = "support audit entry"
-        verbose_name_plural = "support audit log"
+        verbose_name = gettext_lazy("support audit entry")
+        verbose_name_plural = gettext_lazy("support audit log")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["customer", "-created_at"])]
 
@@ -60,7 +61,7 @@ class SeenPurchase(models.Model):
     first_seen = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "purchase seen in a locker"
+        verbose_name = gettext_lazy("purchase seen in a locker")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "release_id", "track_id"], name="support_seen_purchase_unique"

@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, gettext_lazy
 
 from locker import linking, locker_cache, pages
 from locker.library import filters, sync
@@ -45,28 +46,34 @@ ACTIONS = {
         SupportAction(
             "refresh",
             AuditEntry.Action.REFRESH,
-            "Refresh the cached locker",
-            "Drops every cached page of this customer's locker and queues a full sync of their locker "
-            "index from 7digital; pages show the new index once the sync has finished. The last good "
-            "copy is kept for outages.",
-            "Yes, refresh",
+            gettext_lazy("Refresh the cached locker"),
+            gettext_lazy(
+                "Drops every cached page of this customer's locker and queues a full sync of their locker "
+                "index from 7digital; pages show the new index once the sync has finished. The last good "
+                "copy is kept for outages."
+            ),
+            gettext_lazy("Yes, refresh"),
             needs_link=False,
         ),
         SupportAction(
             "relink",
             AuditEntry.Action.RELINK,
-            "Mark the link for relinking",
-            "The customer will be asked to link their 7digital account again. Until they do, their locker "
-            "shows the last good copy with downloads paused. Their purchases are not affected.",
-            "Yes, ask them to relink",
+            gettext_lazy("Mark the link for relinking"),
+            gettext_lazy(
+                "The customer will be asked to link their 7digital account again. Until they do, their "
+                "locker shows the last good copy with downloads paused. Their purchases are not affected."
+            ),
+            gettext_lazy("Yes, ask them to relink"),
         ),
         SupportAction(
             "unlink",
             AuditEntry.Action.UNLINK,
-            "Unlink 7digital",
-            "Deletes the stored 7digital access keys of this customer. They must link their account again "
-            "to see their locker. Their purchases at 7digital are not affected.",
-            "Yes, unlink",
+            gettext_lazy("Unlink 7digital"),
+            gettext_lazy(
+                "Deletes the stored 7digital access keys of this customer. They must link their account "
+                "again to see their locker. Their purchases at 7digital are not affected."
+            ),
+            gettext_lazy("Yes, unlink"),
         ),
     )
 }
@@ -105,7 +112,7 @@ def locker(request: HttpRequest, model_admin, user_id: int) -> HttpResponse:
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
-        "title": f"Locker of {customer.email or customer.get_username()}",
+        "title": gettext("Locker of %(customer)s") % {"customer": customer.email or customer.get_username()},
         "customer": customer,
         "link": link,
         "result": result,
@@ -130,11 +137,11 @@ def _search_context(found: pages.Locker | None) -> dict:
     return {
         "facets": facets,
         "facet_fields": [
-            ("state", "Track state", facets.states, "Any state"),
-            ("format", "Format", facets.formats, "Any format"),
-            ("type", "Type", facets.types, "Any type"),
-            ("full", "Bought as", facets.full, "Albums and tracks"),
-            ("year", "Bought in", facets.years, "Any year"),
+            ("state", gettext("Track state"), facets.states, gettext("Any state")),
+            ("format", gettext("Format"), facets.formats, gettext("Any format")),
+            ("type", gettext("Type"), facets.types, gettext("Any type")),
+            ("full", gettext("Bought as"), facets.full, gettext("Albums and tracks")),
+            ("year", gettext("Bought in"), facets.years, gettext("Any year")),
         ],
     }
 
@@ -180,18 +187,26 @@ def _perform(request: HttpRequest, chosen: SupportAction, customer, link) -> tup
         locker_cache.invalidate(customer.pk)
         if link is not None and link.needs_relink:
             # Its token is refused (models.SevenDigitalLink.get_token): 7digital is not asked.
-            return True, (
-                f"The cached locker of {who} was dropped, but their 7digital link needs relinking: this "
-                "page shows the last good copy until they link again."
-            )
+            return True, gettext(
+                "The cached locker of %(who)s was dropped, but their 7digital link needs relinking: "
+                "this page shows the last good copy until they link again."
+            ) % {"who": who}
         if link is not None:
             sync.request_sync(customer.pk, full=True, force=True)
-            return True, f"The cached locker of {who} was dropped and a full sync of their index was queued."
-        return True, f"The cached locker of {who} was dropped; this page now shows 7digital's answer."
+            return True, gettext(
+                "The cached locker of %(who)s was dropped and a full sync of their index was queued."
+            ) % {"who": who}
+        return True, gettext(
+            "The cached locker of %(who)s was dropped; this page now shows 7digital's answer."
+        ) % {"who": who}
     if link is None:
-        return False, f"{who} has no linked 7digital account, so nothing was changed."
+        return False, gettext("%(who)s has no linked 7digital account, so nothing was changed.") % {
+            "who": who
+        }
     if chosen.slug == "relink":
         link.mark_needs_relink(f"Marked for relinking by support ({request.user.get_username()})")
-        return True, f"{who} will be asked to link their 7digital account again."
+        return True, gettext("%(who)s will be asked to link their 7digital account again.") % {"who": who}
     linking.unlink(customer)
-    return True, f"The 7digital account of {who} was unlinked and its access keys deleted."
+    return True, gettext("The 7digital account of %(who)s was unlinked and its access keys deleted.") % {
+        "who": who
+    }

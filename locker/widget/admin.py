@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, ngettext
 
 from locker.widget.models import Partner, WidgetSession
 
@@ -27,7 +28,7 @@ class PartnerAdmin(admin.ModelAdmin):
     fields = ("name", "slug", "is_active", "allowed_origins", "notes", *readonly_fields)
     actions = ["rotate_secret"]
 
-    @admin.display(description="allowed origins")
+    @admin.display(description=gettext_lazy("allowed origins"))
     def origin_list(self, partner: Partner) -> str:
         return ", ".join(partner.origins) or "—"
 
@@ -40,16 +41,18 @@ class PartnerAdmin(admin.ModelAdmin):
         secret = getattr(request, "_new_partner_secret", None)
         if secret is None:
             return super().response_add(request, obj, post_url_continue)
-        return _show_secrets(request, [(obj, secret)], "Partner created: copy its signing secret")
+        return _show_secrets(
+            request, [(obj, secret)], gettext_lazy("Partner created: copy its signing secret")
+        )
 
-    @admin.action(description="Generate a new signing secret (old tokens stop working)")
+    @admin.action(description=gettext_lazy("Generate a new signing secret (old tokens stop working)"))
     def rotate_secret(self, request, queryset):
         rows = []
         for partner in queryset:
             secret = partner.set_new_secret()
             partner.save(update_fields=["secret_ciphertext", "secret_created_at"])
             rows.append((partner, secret))
-        return _show_secrets(request, rows, "New signing secrets")
+        return _show_secrets(request, rows, gettext_lazy("New signing secrets"))
 
 
 @admin.register(WidgetSession)
@@ -71,7 +74,11 @@ class WidgetSessionAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.action(description="End the selected widget sessions", permissions=["delete"])
+    @admin.action(description=gettext_lazy("End the selected widget sessions"), permissions=["delete"])
     def end_sessions(self, request, queryset):
         count, _ = queryset.delete()
-        self.message_user(request, f"Ended {count} widget session(s).")
+        self.message_user(
+            request,
+            ngettext("Ended %(count)d widget session.", "Ended %(count)d widget sessions.", count)
+            % {"count": count},
+        )

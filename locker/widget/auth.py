@@ -26,6 +26,8 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from locker.widget.models import Partner, WidgetSession
@@ -36,7 +38,7 @@ logger = logging.getLogger(__name__)
 SESSION_HEADER = "X-Widget-Session"
 SESSION_FIELD = "widget_session"
 PREVIEW_SALT = "locker.widget.preview"
-SESSION_EXPIRED = "This music widget has timed out. Reload the page to continue."
+SESSION_EXPIRED = gettext_lazy("This music widget has timed out. Reload the page to continue.")
 
 
 def customer_for(email: str):
@@ -137,10 +139,12 @@ def widget_login_required(view):
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
         if request.method not in ("GET", "HEAD", "OPTIONS") and cross_origin(request):
-            return JsonResponse({"error": "Cross-origin request refused.", "code": "forbidden"}, status=403)
+            return JsonResponse(
+                {"error": _("Cross-origin request refused."), "code": "forbidden"}, status=403
+            )
         session = session_from(request)
         if session is None:
-            return JsonResponse({"error": SESSION_EXPIRED, "code": "session-expired"}, status=401)
+            return JsonResponse({"error": str(SESSION_EXPIRED), "code": "session-expired"}, status=401)
         request.user = session.user
         request.widget_session = session
         return view(request, *args, **kwargs)

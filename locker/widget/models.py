@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from locker import crypto
 from locker.widget.origins import parse_origins, validate_origins
@@ -49,6 +50,8 @@ class Partner(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = gettext_lazy("partner")
+        verbose_name_plural = gettext_lazy("partners")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.slug})"
@@ -110,6 +113,8 @@ class WidgetSession(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = gettext_lazy("widget session")
+        verbose_name_plural = gettext_lazy("widget sessions")
 
     def __str__(self) -> str:
         return f"{self.user} via {self.partner.slug if self.partner else 'preview'}"

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from locker.preferences import offered_language
+
 LAYOUTS = ("compact", "full")
 THEMES = ("auto", "light", "dark")
 _HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
@@ -58,6 +60,7 @@ class WidgetOptions:
     theme: str = "auto"
     accent: str = ""  # "#rrggbb" or "" for the default
     background: str = ""
+    lang: str = ""  # the partner's `lang` (docs/widget.md), when Locker offers that language
 
     @classmethod
     def from_params(cls, params) -> WidgetOptions:
@@ -67,6 +70,7 @@ class WidgetOptions:
             theme=theme if theme in THEMES else "auto",
             accent=parse_hex(params.get("accent")),
             background=parse_hex(params.get("bg")),
+            lang=offered_language(params.get("lang")),
         )
 
     def params(self) -> dict[str, str]:
@@ -76,8 +80,9 @@ class WidgetOptions:
             "theme": self.theme,
             "accent": self.accent[1:],
             "bg": self.background[1:],
+            "lang": self.lang,
         }
-        defaults = {"layout": "compact", "theme": "auto", "accent": "", "bg": ""}
+        defaults = {"layout": "compact", "theme": "auto", "accent": "", "bg": "", "lang": ""}
         return {k: v for k, v in values.items() if v != defaults[k]}
 
     def querystring(self) -> str:

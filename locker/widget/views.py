@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,7 +31,17 @@ from locker.widget.tokens import InvalidWidgetToken, claimed_partner
 
 logger = logging.getLogger(__name__)
 
-AUTH_FAILED = "This music widget could not sign you in: its link has expired or is not valid. Reload the page to try again."
+LABELS = {
+    "compact": gettext_lazy("Compact"),
+    "full": gettext_lazy("Full"),
+    "auto": pgettext_lazy("theme", "Auto"),
+    "light": pgettext_lazy("theme", "Light"),
+    "dark": pgettext_lazy("theme", "Dark"),
+}
+
+AUTH_FAILED = gettext_lazy(
+    "This music widget could not sign you in: its link has expired or is not valid. Reload the page to try again."
+)
 
 
 @require_GET
@@ -41,7 +53,7 @@ def locker(request: HttpRequest) -> HttpResponse:
     if auth.SESSION_HEADER in request.headers:
         session = auth.session_from(request)
         if session is None:
-            return JsonResponse({"error": auth.SESSION_EXPIRED, "code": "session-expired"}, status=401)
+            return JsonResponse({"error": str(auth.SESSION_EXPIRED), "code": "session-expired"}, status=401)
         context = {"options": options, **_body_context(session.user, query, options)}
         return framable(request, render(request, "widget/_body.html", context), session.partner)
     try:
@@ -86,6 +98,7 @@ def _config(
         "stream": reverse("widget:stream"),
         "track": reverse("widget:track", args=[0, 0]),
         "layout": options.layout if options else "compact",
+        "lang": translation.get_language(),
     }
 
 
@@ -171,7 +184,7 @@ def download_refused(request: HttpRequest, event_id: int) -> HttpResponse:
     download_views.download_refused): record it; the widget then refreshes the row itself."""
     if record_upstream_refusal(request.user, event_id) is None:
         return HttpResponse(status=204)
-    return JsonResponse({"error": download_views.UPSTREAM_REFUSAL})
+    return JsonResponse({"error": str(download_views.UPSTREAM_REFUSAL)})
 
 
 @auth.widget_login_required
@@ -197,8 +210,8 @@ def embed(request: HttpRequest) -> HttpResponse:
     base = own_origin(request)
     context = {
         "options": options,
-        "layouts": LAYOUTS,
-        "themes": THEMES,
+        "layouts": [(value, LABELS[value]) for value in LAYOUTS],
+        "themes": [(value, LABELS[value]) for value in THEMES],
         "width": width,
         "linked": linked,
         "preview_url": preview_url,

@@ -1,6 +1,12 @@
 // Locker's small bit of JavaScript: the player bar, "Download all" and a history guard. Everything else is htmx.
 (function () {
   "use strict";
+  // Words come from Django's JavaScriptCatalog (/jsi18n/), loaded before this script.
+  var gettext = window.gettext || function (msgid) { return msgid; };
+  var interpolate = window.interpolate || function (fmt, obj) {
+    return fmt.replace(/%\((\w+)\)s/g, function (m, key) { return String(obj[key]); });
+  };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
 
   function csrfToken() {
     var headers = document.body.getAttribute("hx-headers");
@@ -48,13 +54,13 @@
       this.audio.addEventListener("play", function () { self.setToggle(true); self.emit("play"); });
       this.audio.addEventListener("pause", function () { self.setToggle(false); self.emit("pause"); });
       this.audio.addEventListener("ended", function () { self.emit("ended"); self.step(1); });
-      this.audio.addEventListener("error", function () { self.error("This track could not be played right now."); });
+      this.audio.addEventListener("error", function () { self.error(gettext("This track could not be played right now.")); });
       seek.addEventListener("input", function () { self.audio.currentTime = Number(seek.value); });
     },
     setToggle: function (playing) {
       var t = this.el.querySelector('[data-player="toggle"]');
       t.classList.toggle("is-playing", playing);
-      t.setAttribute("aria-label", playing ? "Pause" : "Play");
+      t.setAttribute("aria-label", playing ? gettext("Pause") : gettext("Play"));
     },
     error: function (message) {
       document.getElementById("player-error").textContent = message;
@@ -74,11 +80,11 @@
       post(this.el.dataset.streamUrl, { release: button.dataset.release, track: button.dataset.track })
         .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })
         .then(function (res) {
-          if (!res.ok) { self.error(res.data.error || "This track can't be played."); return; }
+          if (!res.ok) { self.error(res.data.error || gettext("This track can't be played.")); return; }
           self.audio.src = res.data.url;
           return self.audio.play();
         })
-        .catch(function () { self.error("This track could not be played right now."); });
+        .catch(function () { self.error(gettext("This track could not be played right now.")); });
     },
     toggle: function () {
       if (!this.audio.src) return;
@@ -113,7 +119,7 @@
           var row = document.getElementById(rowId);
           if (!html) return;
           if (row && window.htmx) htmx.swap(row, html, { swapStyle: "outerHTML" });
-          else showFlash("7digital's download server refused that download, so it didn't start.");
+          else showFlash(gettext("7digital's download server refused that download, so it didn't start."));
         });
     }, { once: true });
     frame.src = url;
@@ -147,10 +153,13 @@
     var done = 0, failed = 0;
     function next(i) {
       if (i >= tracks.length) {
-        status.textContent = "Started " + done + " download" + (done === 1 ? "" : "s") + (failed ? ", " + failed + " could not start." : ".");
+        var started = interpolate(ngettext("Started %(count)s download.", "Started %(count)s downloads.", done), { count: done }, true);
+        status.textContent = failed
+          ? started + " " + interpolate(ngettext("%(count)s could not start.", "%(count)s could not start.", failed), { count: failed }, true)
+          : started;
         return;
       }
-      status.textContent = "Starting download " + (i + 1) + " of " + tracks.length + "…";
+      status.textContent = interpolate(gettext("Starting download %(number)s of %(total)s…"), { number: i + 1, total: tracks.length }, true);
       var release = form.dataset.release, track = tracks[i].value;
       var offered = (tracks[i].dataset.formats || "").split(",");
       var chosen = offered.indexOf(format) >= 0 ? format : offered[0];
@@ -195,6 +204,12 @@
     pendingGets.splice(0).forEach(function (xhr) { xhr.abort(); });
   });
 
-  document.addEventListener("DOMContentLoaded", function () { player.init(); revealScriptOnly(document); });
+  // Times are shown in the customer's time zone: the browser tells it once; the Account page changes it.
+  function sendTimeZone() {
+    var url = document.body.getAttribute("data-time-zone-url"), zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return; }
+    if (url && zone) post(url, { time_zone: zone, source: "browser" });
+  }
+  document.addEventListener("DOMContentLoaded", function () { player.init(); revealScriptOnly(document); sendTimeZone(); });
   document.addEventListener("htmx:afterSwap", function (e) { revealScriptOnly(e.target.parentNode || document); });
 })();

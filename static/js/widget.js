@@ -2,6 +2,8 @@
 // No cookies: every request carries the widget session id in the X-Widget-Session header.
 (function () {
   "use strict";
+  // Words come from Django's JavaScriptCatalog (/jsi18n/), loaded before this script.
+  var gettext = window.gettext || function (msgid) { return msgid; };
 
   var config = JSON.parse(document.getElementById("widget-config").textContent);
   var SOURCE = "locker-widget", HOST_SOURCE = "locker-widget-host";
@@ -67,7 +69,9 @@
   // ---- requests with the widget session ----
   function request(url, options) {
     options = options || {};
+    // The partner's `lang` (or the browser's language, as the page was rendered) for every answer.
     var headers = Object.assign({ "X-Widget-Session": config.session, "HX-Request": "true" }, options.headers || {});
+    if (config.lang) headers["Accept-Language"] = config.lang;
     return fetch(url, { method: options.method || "GET", body: options.body, headers: headers, credentials: "omit", cache: "no-store" })
       .then(function (response) {
         if (response.status === 401) expired();
@@ -79,10 +83,10 @@
     if (body && !document.getElementById("w-expired")) {
       var note = document.createElement("div");
       note.id = "w-expired"; note.className = "w-notice w-warning"; note.setAttribute("role", "alert");
-      note.textContent = "This music widget has timed out. Reload the page to continue.";
+      note.textContent = gettext("This music widget has timed out. Reload the page to continue.");
       body.insertBefore(note, body.firstChild);
     }
-    send("error", { code: "session-expired", message: "The widget session has expired." });
+    send("error", { code: "session-expired", message: gettext("The widget session has expired.") });
   }
   function alertText(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
@@ -117,7 +121,7 @@
       this.audio.addEventListener("play", function () { self.mark(true); send("play", self.info()); });
       this.audio.addEventListener("pause", function () { self.mark(false); if (!self.audio.ended) send("pause", self.info()); });
       this.audio.addEventListener("ended", function () { self.mark(false); send("ended", self.info()); self.step(1); });
-      this.audio.addEventListener("error", function () { if (self.current) self.fail("This track could not be played right now."); });
+      this.audio.addEventListener("error", function () { if (self.current) self.fail(gettext("This track could not be played right now.")); });
     },
     info: function () {
       return this.current ? { release: Number(this.current.release), track: Number(this.current.track), title: this.current.title } : {};
@@ -128,11 +132,11 @@
     mark: function (playing) {
       var toggle = this.bar.querySelector("[data-player=toggle]"), current = this.current;
       toggle.textContent = playing ? "⏸" : "▶";
-      toggle.setAttribute("aria-label", playing ? "Pause" : "Play");
+      toggle.setAttribute("aria-label", playing ? gettext("Pause") : gettext("Play"));
       document.querySelectorAll("button[data-play]").forEach(function (b) {
         var on = playing && current && b.dataset.track === current.track && b.dataset.release === current.release;
         b.classList.toggle("is-playing", !!on);
-        b.firstChild.textContent = on ? "Pause" : "Play";
+        b.firstChild.textContent = on ? gettext("Pause") : gettext("Play");
       });
     },
     fail: function (message) {
@@ -152,11 +156,11 @@
       request(config.stream, { method: "POST", body: new URLSearchParams({ release: data.release, track: data.track }) })
         .then(function (r) { return r.json().then(function (json) { return { ok: r.ok, json: json }; }); })
         .then(function (res) {
-          if (!res.ok) { self.fail(res.json.error || "This track can't be played."); return; }
+          if (!res.ok) { self.fail(res.json.error || gettext("This track can't be played.")); return; }
           self.audio.src = res.json.url;
           return self.audio.play();
         })
-        .catch(function () { self.fail("This track could not be played right now."); });
+        .catch(function () { self.fail(gettext("This track could not be played right now.")); });
     },
     toggle: function () {
       if (!this.audio.src) return;
@@ -210,12 +214,12 @@
         }
         if (r.status === 401) return;
         return r.text().then(function (html) {
-          var message = alertText(html) || "That download could not be started. Please try again.";
+          var message = alertText(html) || gettext("That download could not be started. Please try again.");
           send("error", { code: "download-refused", message: message, release: Number(body.get("release")), track: Number(body.get("track")) });
           return refreshRow(row, message);
         });
       })
-      .catch(function () { if (flash) flash.textContent = "That download could not be started. Please try again."; })
+      .catch(function () { if (flash) flash.textContent = gettext("That download could not be started. Please try again."); })
       .then(function () { if (submitter) submitter.classList.remove("is-busy"); });
   }
 

@@ -12,7 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from locker import locker_cache
 from locker.models import SevenDigitalLink
-from locker.pages import CSRF_MARK
+from locker.pages import CSRF_MARK, render_variant
 from locker.query import LockerQuery
 from tests.helpers import link_to_sandbox
 
@@ -83,7 +83,7 @@ def test_a_cached_page_works_without_javascript_for_every_session(linked_custome
 def test_cached_pages_hold_no_csrf_token(customer_client, linked_customer, sandboxed):
     html = customer_client.get("/locker/").content.decode()
     assert re.search(r'name="csrfmiddlewaretoken" value="\w{64}"', html) and CSRF_MARK not in html
-    cached = locker_cache.lookup(linked_customer.pk, LockerQuery().cache_key)[1]
+    cached = locker_cache.lookup(linked_customer.pk, LockerQuery().cache_key, render_variant())[1]
     assert len(cached) > 2  # split where each form's token goes
     assert not any(re.search(rb'name="csrfmiddlewaretoken" value="\w', chunk) for chunk in cached)
 
@@ -101,7 +101,7 @@ def test_a_cached_page_is_dropped_when_the_link_changes(
     customer_client, linked_customer, sandboxed, change, shown
 ):
     assert "<article" in customer_client.get("/locker/").content.decode()
-    assert locker_cache.lookup(linked_customer.pk, LockerQuery().cache_key)[1]  # now cached
+    assert locker_cache.lookup(linked_customer.pk, LockerQuery().cache_key, render_variant())[1]  # now cached
     change(linked_customer.sevendigital_link)
     html = customer_client.get("/locker/").content.decode()
     assert shown in html

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext_lazy
 
 from locker.presenters import TrackState
 
 register = template.Library()
 
 STATE_LABELS = {
-    TrackState.DOWNLOADABLE: "Downloadable",
-    TrackState.LAST_DOWNLOAD: "Last download left",
-    TrackState.EXHAUSTED: "No downloads left",
-    TrackState.UNAVAILABLE: "Withdrawn",
-    TrackState.PREORDER: "Pre-order",
+    TrackState.DOWNLOADABLE: gettext_lazy("Downloadable"),
+    TrackState.LAST_DOWNLOAD: gettext_lazy("Last download left"),
+    TrackState.EXHAUSTED: gettext_lazy("No downloads left"),
+    TrackState.UNAVAILABLE: gettext_lazy("Withdrawn"),
+    TrackState.PREORDER: gettext_lazy("Pre-order"),
 }
 
 

@@ -1,0 +1,60 @@
+"""The locker page in the customer's language: words, formats, and its cached renders kept apart."""
+
+from __future__ import annotations
+
+import re
+
+from locker.models import AccountSettings
+
+
+def test_the_locker_speaks_german_to_a_german_browser(customer_client):
+    html = customer_client.get("/locker/", headers={"accept-language": "de-DE,de"}).content.decode()
+    assert '<html lang="de" dir="ltr">' in html
+    assert re.search(r"<button[^>]*>MP3 320 herunterladen<span", html)
+    assert ">Abspielen<span" in html and "Sortieren nach" in html and "Neueste Käufe zuerst" in html
+    assert re.search(r"\d+–\d+ von \d+ Releases", html)
+    assert "Das ist dein letzter Download dieses Titels" in html
+    assert "Download MP3" not in html and ">Play<" not in html
+
+
+def test_cached_renders_never_cross_languages(customer_client):
+    german = customer_client.get("/locker/", headers={"accept-language": "de"}).content.decode()
+    english = customer_client.get("/locker/", headers={"accept-language": "en"}).content.decode()
+    french = customer_client.get("/locker/", headers={"accept-language": "fr"}).content.decode()
+    assert "herunterladen" in german
+    assert "Download MP3 320" in english and "herunterladen" not in english
+    assert "Télécharger en MP3 320" in french and "herunterladen" not in french
+
+
+def test_arabic_is_right_to_left_with_arabic_plurals(customer_client):
+    html = customer_client.get("/locker/", headers={"accept-language": "ar"}).content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert re.search(r"\d+–\d+ من \d+ (إصدارات|إصدارًا|إصدار)<", html)
+    assert "تنزيل MP3 320" in html
+
+
+def test_release_dates_are_calendar_days_in_every_time_zone(customer_client, linked_customer):
+    AccountSettings.objects.create(user=linked_customer, time_zone="America/Los_Angeles", language="en")
+    html = customer_client.get("/locker/").content.decode()
+    dates = re.findall(r'Released <time datetime="(\d{4}-\d{2}-\d{2})">(\d{1,2}) \w{3} \d{4}</time>', html)
+    assert dates and all(int(iso[-2:]) == int(day) for iso, day in dates)  # no day lost to UTC-8
+
+
+def test_counts_are_grouped_the_way_each_language_writes_them():
+    from django.utils import translation
+
+    from locker.templatetags.locker_tags import grouped
+
+    expected = {
+        "en": "2,000",
+        "de": "2.000",
+        "it": "2.000",
+        "nl": "2.000",
+        "es": "2\xa0000",
+        "sv": "2\xa0000",
+    }
+    for language, text in expected.items():
+        with translation.override(language):
+            assert grouped(2000) == text, language
+    with translation.override("fr"):
+        assert grouped(2000).replace("\u202f", "\xa0") == "2\xa0000"
