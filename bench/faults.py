@@ -33,6 +33,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from bench.stack import (
@@ -342,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=6, help="rounds of requests per Redis phase")
     args = parser.parse_args(argv)
-    figures: dict[str, object] = {}
+    figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="locker-faults-") as tmp:
         work = Path(tmp)
         with (

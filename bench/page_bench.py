@@ -96,7 +96,7 @@ def main() -> None:
         for page in range(1, 11):  # the same releases, newest first: cards rendered above
             reused.append(app_ms(client.get(f"/locker/?pageSize=50&page={41 - page}&sort=purchaseDate+desc")))
         print(
-            f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}"
+            f"database {str(settings.DATABASES['default']['ENGINE']).rsplit('.', 1)[-1]}, cache {str(settings.CACHES['default']['BACKEND']).rsplit('.', 1)[-1]}"
         )
         print(f"trivial view        median {base:6.2f} ms")
         for name, values in (

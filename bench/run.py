@@ -104,7 +104,7 @@ def warm_vs_trivial(app: AppServer, user: User, samples: int) -> dict:
 
 def cold_overhead(app: AppServer, sandbox: SandboxProcess, users: list[User], samples: int) -> dict:
     sandbox.set_faults(latency_ms=100, mode="none", paths=["/1.2/user/locker"])
-    rows = []
+    rows: list[tuple[float, float]] = []
     try:
         for user in users:
             for sort in SORTS:
@@ -155,13 +155,20 @@ def wrk(app: AppServer, paths: list[str], users: list[User], seconds: float, con
     out = done.stdout
     if done.returncode:
         raise RuntimeError(f"wrk failed: {done.stderr or out}")
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    requests = int(_wrk_figure(r"(\d+) requests in", out))
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     socket_errors = sum(int(g) for g in socket.groups()) if socket else 0
-    non200 = int(re.search(r"NON200 (\d+)", out).group(1))
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    latency = re.search(r"Latency\s+([\d.]+\w+)", out).group(1)
+    non200 = int(_wrk_figure(r"NON200 (\d+)", out))
+    rate = float(_wrk_figure(r"Requests/sec:\s+([\d.]+)", out))
+    latency = _wrk_figure(r"Latency\s+([\d.]+\w+)", out)
     return {"requests": requests, "rps": rate, "errors": socket_errors + non200, "latency_avg": latency}
+
+
+def _wrk_figure(pattern: str, out: str) -> str:
+    found = re.search(pattern, out)
+    if found is None:
+        raise RuntimeError(f"wrk's report has no {pattern!r}: {out}")
+    return found.group(1)
 
 
 def throughput(app: AppServer, users: list[User], seconds: float) -> dict:

@@ -301,7 +301,7 @@ class AppServer:
 
     def worker_memory_kb(self) -> dict[int, dict[str, int]]:
         """VmRSS (now) and VmHWM (peak) of each worker, in kB, from /proc."""
-        result = {}
+        result: dict[int, dict[str, int]] = {}
         for pid in self.worker_pids():
             try:
                 status = Path(f"/proc/{pid}/status").read_text()

@@ -80,7 +80,7 @@ class AccountAdapter(DefaultAccountAdapter):
         The wrong passwords of someone else's address never refuse the customer's own: limits per
         address slow the attacker where they are; the limit on the account alone is high enough that
         only guesses spread over many addresses reach it, and a password reset lifts it."""
-        usages = []
+        usages: list[ratelimit.RateLimitUsage] = []
         for action, key in self._limit_keys(request, **credentials):
             usage = ratelimit.consume(request, app="allauth.account", action=action, key=key)
             if usage is None:

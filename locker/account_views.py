@@ -7,6 +7,8 @@ Without this a mail server that refuses or hangs made sign-up answer 500 after c
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from allauth.account import views as allauth_views
 from allauth.account.internal.stagekit import clear_login
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -16,12 +18,19 @@ from django.http import HttpResponse
 
 from locker.account_adapter import mail_failed, mail_not_sent_message
 
+if TYPE_CHECKING:
+    from django.views.generic.edit import FormView
+
+    _FormView = FormView
+else:
+    _FormView = object
+
 
 class _MailNotSent(Exception):
     pass
 
 
-class MailOrNothingMixin:
+class MailOrNothingMixin(_FormView):
     def form_valid(self, form) -> HttpResponse:
         try:
             with transaction.atomic():

@@ -28,6 +28,7 @@ from locker.models import DownloadEvent
 from locker.pages import fresh_row
 from locker.presenters import present_release
 from locker.sevendigital import client as sevendigital
+from locker.typed_requests import HtmxHttpRequest, signed_in_user
 
 DOWNLOADS_PER_MINUTE = 20
 PLAYS_PER_MINUTE = 60
@@ -43,15 +44,16 @@ UPSTREAM_REFUSAL = gettext_lazy(
 @login_required
 @require_POST
 @never_cache
-def download(request: HttpRequest) -> HttpResponse:
+def download(request: HtmxHttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
     form = DownloadForm(request.POST)
     if not form.is_valid():
         return _refuse(request, DownloadRefused(_("That download request was not valid."), status=400))
     release_id, track_id, format_id = (form.cleaned_data[k] for k in ("release", "track", "format"))
-    link = linking.get_link(request.user)
+    link = linking.get_link(user)
     if link is None:
         return _refuse(request, DownloadRefused(_("Link your 7digital account first."), status=409))
-    if not throttle.allow("download", request.user.pk, limit=DOWNLOADS_PER_MINUTE, per_seconds=60):
+    if not throttle.allow("download", user.pk, limit=DOWNLOADS_PER_MINUTE, per_seconds=60):
         return _refuse(
             request,
             DownloadRefused(
@@ -59,7 +61,7 @@ def download(request: HttpRequest) -> HttpResponse:
                 status=429,
             ),
         )
-    once = f"download:{request.user.pk}:{track_id}:{format_id}"
+    once = f"download:{user.pk}:{track_id}:{format_id}"
     try:
         claimed = throttle.claim_once(once, DOUBLE_CLICK_SECONDS)
     except throttle.StateUnavailable:
@@ -72,6 +74,7 @@ def download(request: HttpRequest) -> HttpResponse:
     except DownloadRefused as refusal:
         throttle.release(once)  # nothing was signed: let the customer retry straight away
         return _refuse(request, refusal, track_id=track_id)
+    response: HttpResponse
     if not request.htmx:
         response = HttpResponseRedirect(started.url)
     else:
@@ -93,10 +96,11 @@ def _refused_route(request: HttpRequest) -> str:
 @login_required
 @require_POST
 @never_cache
-def download_refused(request: HttpRequest, event_id: int) -> HttpResponse:
+def download_refused(request: HtmxHttpRequest, event_id: int) -> HttpResponse:
     """The media host answered a refusal page instead of the file: record it, show the fresh row."""
-    event = record_upstream_refusal(request.user, event_id)
-    link = linking.get_link(request.user)
+    user = signed_in_user(request)
+    event = record_upstream_refusal(user, event_id)
+    link = linking.get_link(user)
     if event is None or link is None:
         return HttpResponse(status=204)
     try:
@@ -109,9 +113,12 @@ def download_refused(request: HttpRequest, event_id: int) -> HttpResponse:
     return render(request, "locker/_track.html", context)
 
 
-def _refuse(request: HttpRequest, refusal: DownloadRefused, *, track_id: int | None = None) -> HttpResponse:
+def _refuse(
+    request: HtmxHttpRequest, refusal: DownloadRefused, *, track_id: int | None = None
+) -> HttpResponse:
     track = track_view(refusal.release, track_id) if refusal.release and track_id else None
     relink = refusal.outcome == DownloadEvent.Outcome.RELINK
+    context: dict[str, object]
     if request.htmx and track is not None:
         context = {"track": track, "release": refusal.release, "flash": refusal.message}
         response = render(request, "locker/_track.html", context, status=refusal.status)
@@ -122,16 +129,16 @@ def _refuse(request: HttpRequest, refusal: DownloadRefused, *, track_id: int | N
     else:
         context = {"message": refusal.message, "relink": relink}
         response = render(request, "locker/download_refused.html", context, status=refusal.status)
-    response.refusal = refusal  # for the widget's own refusal page
+    response.refusal = refusal  # type: ignore[attr-defined]  # an extra attribute, read by the widget's own refusal page
     return response
 
 
 @login_required
 @require_GET
 @never_cache
-def track_row(request: HttpRequest, release_id: int, track_id: int) -> HttpResponse:
+def track_row(request: HtmxHttpRequest, release_id: int, track_id: int) -> HttpResponse:
     """The fresh state of one row, fetched by htmx after a download."""
-    link = linking.get_link(request.user)
+    link = linking.get_link(signed_in_user(request))
     if link is None:
         return HttpResponse(status=404)
     try:
@@ -149,10 +156,11 @@ def stream(request: HttpRequest) -> JsonResponse:
     form = TrackForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"error": _("That play request was not valid.")}, status=400)
-    link = linking.get_link(request.user)
+    user = signed_in_user(request)
+    link = linking.get_link(user)
     if link is None:
         return JsonResponse({"error": _("Link your 7digital account first.")}, status=409)
-    if not throttle.allow("play", request.user.pk, limit=PLAYS_PER_MINUTE, per_seconds=60):
+    if not throttle.allow("play", user.pk, limit=PLAYS_PER_MINUTE, per_seconds=60):
         return JsonResponse({"error": _("Too many plays in a short time. Please wait a minute.")}, status=429)
     try:
         found = find_track(link, form.cleaned_data["release"], form.cleaned_data["track"])
@@ -171,6 +179,6 @@ def stream(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
-    events = DownloadEvent.objects.filter(user=request.user).order_by("-created_at")
+    events = DownloadEvent.objects.filter(user=signed_in_user(request)).order_by("-created_at")
     page = Paginator(events, 25).get_page(request.GET.get("page"))
     return render(request, "locker/history.html", {"page": page})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
@@ -219,14 +219,14 @@ def record_refusal(
     )
 
 
-def last_downloads(user, track_ids) -> dict[int, object]:
+def last_downloads(user, track_ids) -> dict[int, datetime]:
     """Latest download started (and not known to be refused) per track, from our own events."""
     rows = (
         DownloadEvent.objects.filter(user=user, track_id__in=list(track_ids), outcome=Outcome.REDIRECTED)
         .order_by("track_id", "-created_at")
         .values_list("track_id", "created_at")
     )
-    latest: dict[int, object] = {}
+    latest: dict[int, datetime] = {}
     for track_id, created_at in rows:
         latest.setdefault(track_id, created_at)
     return latest

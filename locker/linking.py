@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from locker.models import SevenDigitalLink
@@ -12,9 +12,7 @@ PROVIDER_ID = "sevendigital"
 
 
 @transaction.atomic
-def save_link(
-    user: AbstractBaseUser, token: AccessToken, *, user_id: str, email: str = ""
-) -> SevenDigitalLink:
+def save_link(user: User, token: AccessToken, *, user_id: str, email: str = "") -> SevenDigitalLink:
     from locker.library import sync
 
     link, created = SevenDigitalLink.objects.select_for_update().get_or_create(
@@ -31,7 +29,7 @@ def save_link(
 
 
 @transaction.atomic
-def unlink(user: AbstractBaseUser) -> bool:
+def unlink(user: User) -> bool:
     """Delete the tokens and allauth's account rows. True if there was a link."""
     from allauth.socialaccount.models import SocialAccount
 
@@ -43,7 +41,7 @@ def unlink(user: AbstractBaseUser) -> bool:
     return bool(deleted)
 
 
-def link_with_token(user: AbstractBaseUser, token: AccessToken) -> SevenDigitalLink:
+def link_with_token(user: User, token: AccessToken) -> SevenDigitalLink:
     """Link from a known token pair (support, demos, tests), the way the OAuth flow does.
 
     7digital is asked who the token belongs to; raises SevenDigitalError if it refuses.
@@ -67,7 +65,7 @@ def forget_session_tokens(session) -> None:
         del session[key]
 
 
-def get_link(user: AbstractBaseUser) -> SevenDigitalLink | None:
+def get_link(user: User) -> SevenDigitalLink | None:
     if not user.is_authenticated:
         return None
     return SevenDigitalLink.objects.filter(user=user).first()

@@ -92,9 +92,10 @@ def store(where: Slot, value: Any) -> Cached:
     return cached
 
 
-def lookup(user_id: int, query_key: str, variant: str = "") -> tuple[Slot, tuple[bytes, ...] | None]:
+def lookup(user_id: int, query_key: str, variant: str = "") -> tuple[Slot, Any]:
     """The page's slot and its rendered HTML, if rendered in the customer's current generation:
-    one cache round trip for both. `variant` tells renders of one page apart (language, time zone)."""
+    one cache round trip for both. `variant` tells renders of one page apart (language, time zone).
+    The HTML is what store_html or store_html_for stored; None when there is none."""
     where = _slot(user_id, 0, query_key, variant)
     keys = [_generation_key(user_id), where.html]
     found = _safe(cache.get_many, keys, default={})

@@ -16,6 +16,8 @@ import hashlib
 import logging
 import time
 from dataclasses import dataclass
+from types import EllipsisType
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,6 +25,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template import RequestContext, engines
+from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -36,6 +39,7 @@ from locker.loader import RELINK_MESSAGE, LockerResult, load_locker
 from locker.models import SevenDigitalLink
 from locker.presenters import PageView, ReleaseView, TrackView, present_page, present_release
 from locker.query import PAGE_SIZES, SORT_LABELS, LockerQuery
+from locker.typed_requests import signed_in_user
 from locker.upstream_breaker import breaker
 
 logger = logging.getLogger(__name__)
@@ -114,20 +118,21 @@ def link_and_state(user) -> tuple[SevenDigitalLink | None, SyncState | None]:
     return link, SyncState(user_id=user.pk, **values)
 
 
-def get_locker(link: SevenDigitalLink, query: LockerQuery, state: SyncState | None = ...) -> Locker:
+def get_locker(
+    link: SevenDigitalLink, query: LockerQuery, state: SyncState | None | EllipsisType = ...
+) -> Locker:
     """The page `query` asks for: from the index once synced, else live from 7digital.
     `state` is the customer's SyncState when the caller has it (None: none yet)."""
-    if state is ...:
+    if isinstance(state, EllipsisType):
         state = sync.state(link.user_id)
     _maybe_refresh(link, state)
     narrowed = None
     if state is not None and state.indexed:
         result, narrowed = _index_result(link, query, state.generation)
-        indexed = True
+        indexed, generation = True, state.generation
     else:
         result = load_locker(link, query)
-        indexed = False
-    generation = state.generation if indexed else 0
+        indexed, generation = False, 0
     if last := last_page_query(query, result):
         return Locker(link, query, result, None, indexed, last, narrowed, generation)
     return Locker(link, query, result, present_result(link, result), indexed, None, narrowed, generation)
@@ -183,8 +188,8 @@ def last_page_query(query: LockerQuery, result: LockerResult) -> LockerQuery | N
     return query.with_(page=-(-page.total_items // query.page_size))
 
 
-def progress(state: SyncState | None, now=None) -> Progress | None:
-    """The indexing notice of a customer not indexed yet (None once indexed)."""
+def progress(state: SyncState | None, now=None) -> Progress:
+    """The indexing notice of a customer not indexed yet ("done" once indexed)."""
     if state is None:
         return Progress("waiting")
     if state.indexed:
@@ -211,10 +216,11 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> Body | None:
     """
     paused = breaker.paused()
     fast_key = _fast_key(query, paused)
-    slot, hit = locker_cache.lookup(request.user.pk, fast_key)
+    user = signed_in_user(request)
+    slot, hit = locker_cache.lookup(user.pk, fast_key)
     if isinstance(hit, tuple) and len(hit) == 2 and hit[1] > time.time() - settings.LOCKER_SYNC_SECONDS:
         return Body(hit[0], get_token(request).encode())  # hit[1]: when the index was synced
-    link, state = link_and_state(request.user)
+    link, state = link_and_state(user)
     if link is None:
         return None
     if state is None or not state.indexed:
@@ -231,7 +237,7 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> Body | None:
         chunks = _render_body(request, found)
         seconds = _seconds_fresh(found.view)
         _cache_set(key, chunks, seconds, state.generation)
-    if not sync.stale(state):
+    if not sync.stale(state) and state.synced_at is not None:
         locker_cache.store_html_for(slot, (chunks, state.synced_at.timestamp()), min(seconds, 300))
     return Body(chunks, get_token(request).encode())
 
@@ -308,10 +314,11 @@ def search_context(found: Locker) -> dict:
 def facets(found: Locker) -> filters.Facets:
     """The filter counts, computed once per search and filters (any page, sort or page size)
     until the index changes."""
-    user_id, query = found.link.user_id, found.query
+    user_id, query, narrowed = found.link.user_id, found.query, found.narrowed
+    assert narrowed is not None, "facets are for index pages"
     narrowing = repr(sorted((k, v) for k, v in query.filter_params().items() if v))
     key = f"locker:{VERSION}:facets:{user_id}:{_digest(narrowing)}:{translation.get_language()}"
-    compute = lambda: filters.facets(user_id, query, matches=found.narrowed.matches)  # noqa: E731
+    compute = lambda: filters.facets(user_id, query, matches=narrowed.matches)  # noqa: E731
     return _cached(key, found.generation, compute)
 
 
@@ -338,7 +345,7 @@ def card_extras(found: Locker) -> list[dict] | None:
     return [
         {
             "terms": terms,
-            "matched": tuple(sorted(matched[release.id])) if matched[release.id] else None,
+            "matched": tuple(sorted(tracks)) if (tracks := matched[release.id]) else None,
             "hide_controls": True,
             "hidden_mode": found.query.hidden,
         }
@@ -374,10 +381,10 @@ def card_keys(releases: tuple[ReleaseView, ...], extras: list[dict]) -> list[str
 
 def _render_cards(request: HttpRequest, releases: list[tuple[ReleaseView, dict]]) -> list[str]:
     """Render the card template many times in one context: context processors run once."""
-    template = engines["django"].engine.get_template("locker/_release.html")
+    template = cast(DjangoTemplates, engines["django"]).engine.get_template("locker/_release.html")
     context = RequestContext(request)
     mark = mark_safe(CSRF_MARK)  # noqa: S308 (our constant)
-    out = []
+    out: list[str] = []
     with context.bind_template(template):  # runs the context processors (their csrf_token too)
         for release, extra in releases:
             with context.push(release=release, csrf_token=mark, **extra):

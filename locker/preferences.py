@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import trans_real
 
 from locker.models import AccountSettings
+from locker.typed_requests import signed_in_user
 
 SESSION_KEY = "locker_prefs"
 EXPLICIT_LANG_PATHS = ("/widget/", "/jsi18n/")  # where a partner's `?lang=` is honoured
@@ -79,22 +80,24 @@ def saved(request: HttpRequest) -> tuple[str, str]:
     """(language, time zone) saved on the signed-in account; ("", "") when nothing is saved."""
     if not signed_in(request):
         return "", ""
+    user = signed_in_user(request)
     cached = request.session.get(SESSION_KEY)
-    if isinstance(cached, list) and len(cached) == 3 and cached[0] == request.user.pk:
+    if isinstance(cached, list) and len(cached) == 3 and cached[0] == user.pk:
         return cached[1], cached[2]
-    row = AccountSettings.objects.filter(user=request.user).values_list("language", "time_zone").first()
+    row = AccountSettings.objects.filter(user=user).values_list("language", "time_zone").first()
     language, zone = row or ("", "")
-    request.session[SESSION_KEY] = [request.user.pk, language, zone]
+    request.session[SESSION_KEY] = [user.pk, language, zone]
     return language, zone
 
 
 def save(request: HttpRequest, **changes: str) -> AccountSettings:
     """Save `language` and/or `time_zone` on the signed-in account (and in this session)."""
-    prefs, _ = AccountSettings.objects.get_or_create(user=request.user)
+    user = signed_in_user(request)
+    prefs, _ = AccountSettings.objects.get_or_create(user=user)
     for field, value in changes.items():
         setattr(prefs, field, value)
     prefs.save()
-    request.session[SESSION_KEY] = [request.user.pk, prefs.language, prefs.time_zone]
+    request.session[SESSION_KEY] = [user.pk, prefs.language, prefs.time_zone]
     return prefs
 
 

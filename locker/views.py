@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from locker import linking, pages, preferences
 from locker.query import LockerQuery
+from locker.typed_requests import HtmxHttpRequest, signed_in_user
 
 
 @require_GET
@@ -25,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")  # the body alone, or the whole page
-def locker_page(request: HttpRequest) -> HttpResponse:
+def locker_page(request: HtmxHttpRequest) -> HttpResponse:
     body = pages.locker_body(request, LockerQuery.from_params(request.GET))
     if body is None:
         return render(request, "locker/not_linked.html")
@@ -42,7 +43,7 @@ def locker_page(request: HttpRequest) -> HttpResponse:
 def index_progress(request: HttpRequest) -> HttpResponse:
     """The indexing notice alone, polled by htmx until the first sync is committed; then the
     page's body is fetched again (`locker-indexed`), now from the index."""
-    link, state = pages.link_and_state(request.user)
+    link, state = pages.link_and_state(signed_in_user(request))
     if link is None:
         return HttpResponse(status=204)
     progress = pages.progress(state)
@@ -56,7 +57,7 @@ def index_progress(request: HttpRequest) -> HttpResponse:
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
     context = {
-        "link": linking.get_link(request.user),
+        "link": linking.get_link(signed_in_user(request)),
         "time_zones": preferences.offered_time_zones(),
         "current_time_zone": timezone.get_current_timezone_name(),
         "now_local": timezone.now(),
@@ -67,7 +68,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def unlink(request: HttpRequest) -> HttpResponse:
-    if linking.unlink(request.user):
+    if linking.unlink(signed_in_user(request)):
         messages.success(request, _("Your 7digital account is no longer linked. We deleted its access keys."))
     else:
         messages.info(request, _("No 7digital account was linked."))

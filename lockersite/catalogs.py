@@ -64,7 +64,10 @@ def problems(language: str, domain: str, locale_dir: Path = LOCALE_DIR) -> list[
     if not path.exists():
         return [f"{path}: missing"]
     catalog = polib.pofile(str(path))
-    nplurals = int(re.search(r"nplurals\s*=\s*(\d+)", catalog.metadata.get("Plural-Forms", "")).group(1))
+    plural_forms = re.search(r"nplurals\s*=\s*(\d+)", catalog.metadata.get("Plural-Forms", ""))
+    if plural_forms is None:
+        return [f"{path}: no nplurals in its Plural-Forms header"]
+    nplurals = int(plural_forms.group(1))
     found = []
     for entry in catalog:
         if entry.obsolete:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import logging.config
 import re
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -133,12 +134,17 @@ def install_record_factory() -> None:
     previous = logging.getLogRecordFactory()
     if getattr(previous, "redacting", False):
         return
+    logging.setLogRecordFactory(_RedactingFactory(previous))
 
-    def factory(*args, **kwargs) -> logging.LogRecord:
-        return redact_record(previous(*args, **kwargs))
 
-    factory.redacting = True
-    logging.setLogRecordFactory(factory)
+class _RedactingFactory:
+    redacting = True  # marks the factory installed, so a second install keeps it
+
+    def __init__(self, previous: Callable[..., logging.LogRecord]) -> None:
+        self.previous = previous
+
+    def __call__(self, *args, **kwargs) -> logging.LogRecord:
+        return redact_record(self.previous(*args, **kwargs))
 
 
 def configure(config: dict) -> None:

@@ -17,7 +17,7 @@ def not_routed(request, *args, **kwargs):
 
 # Staff sign in through the site's sign-in (allauth: rate limits, verified email); the admin's own
 # login form, which has no limits, redirects there with next=.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # wrapping the bound view on purpose
 
 urlpatterns = [
     path("", locker_views.home, name="home"),

@@ -11,6 +11,7 @@ import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from .app import SandboxApp
 from .faults import MODES, TOKEN_FORMATS
@@ -110,7 +111,11 @@ def set_faults(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
-    db = {"type": Path, "default": default_db(), "help": "SQLite file (env SANDBOX_DB)"}
+    db: dict[str, Any] = {
+        "type": Path,
+        "default": default_db(),
+        "help": "SQLite file (env SANDBOX_DB)",
+    }
 
     p = commands.add_parser("serve", help="run the sandbox server")
     p.add_argument("--host", default="127.0.0.1")

@@ -317,7 +317,7 @@ class _Builder:
         return render_date(moment, index)
 
     def _tracks(self, release: SbRelease, spec: Spec) -> tuple[SbTrack, ...]:
-        tracks = []
+        tracks: list[SbTrack] = []
         for disc, count in enumerate(spec.discs, start=1):
             for number in range(1, count + 1):
                 tracks.append(self._track(release, spec, disc, number, len(tracks) + 1))

@@ -49,7 +49,8 @@ GARBAGE_XML = (
 
 
 def current(store: Store) -> dict:
-    return DEFAULTS | (store.setting("faults") or {})
+    saved = store.setting("faults")
+    return DEFAULTS | (saved if isinstance(saved, dict) else {})
 
 
 def update(store: Store, changes: dict) -> dict:

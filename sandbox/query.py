@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from .catalogue import SbLockerEntry, SbLockerTrack
 from .demo import Catalogue, LockerRow
 from .web import ApiError, parse_country, parse_int
 
 MAX_PAGE_SIZE = 50
-SORT_KEYS: dict[str, Callable[[SbLockerEntry], object]] = {
+SORT_KEYS: dict[str, Callable[[SbLockerEntry], Any]] = {
     "releaseTitle": lambda e: e.release.title.casefold(),
     "purchaseDate": lambda e: e.last_purchase,
     "artistName": lambda e: e.release.artist.name.casefold(),

@@ -289,7 +289,7 @@ class Store:
             " remaining FROM locker WHERE account_id = ?",
             account_id,
         )
-        return [LockerRow(*r[:5], bool(r[5]), r[6]) for r in rows]
+        return [LockerRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6]) for r in rows]
 
     def remaining(self, account_id: str, release_id: int, track_id: int) -> int | None:
         rows = self._query(

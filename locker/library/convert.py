@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import SimpleNamespace
 
 from locker.library.articles import sort_key
 from locker.library.models import IndexedRelease, IndexedTrack
@@ -93,7 +94,7 @@ def track_state_fields(locker_track: LockerTrack) -> dict:
     }
 
 
-def to_locker_release(row: IndexedRelease, tracks: Iterable[IndexedTrack]) -> LockerRelease:
+def to_locker_release(row: IndexedRelease, tracks: Iterable[IndexedTrack | SimpleNamespace]) -> LockerRelease:
     return LockerRelease(
         release=Release(
             id=row.release_id,
@@ -119,7 +120,7 @@ def canonical(item: LockerRelease) -> LockerRelease:
     return to_locker_release(row, track_rows(0, item, row))
 
 
-def _locker_track(row: IndexedTrack) -> LockerTrack:
+def _locker_track(row: IndexedTrack | SimpleNamespace) -> LockerTrack:
     return LockerTrack(
         track=Track(
             id=row.track_id,

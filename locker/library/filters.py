@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -25,6 +26,9 @@ from locker.library import search
 from locker.library.models import HiddenRelease, IndexedRelease, IndexedTrack
 from locker.presenters import format_label, release_type_label
 from locker.query import LockerQuery
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 STATE_LABELS = {
     "downloadable": gettext_lazy("Can download"),
@@ -135,7 +139,7 @@ def _filtered(
 @dataclass(frozen=True, slots=True)
 class Choice:
     value: str
-    label: str
+    label: StrOrPromise
     count: int
     selected: bool
 

@@ -53,7 +53,7 @@ def ordering(sort: str) -> list:
     columns = []
     for name in ORDERING[sort]:
         column = name.lstrip("-")
-        expression = F(column)
+        expression: F | Collate = F(column)
         if connection.vendor == "postgresql" and column.startswith("sort_"):
             expression = Collate(expression, "C")
         columns.append(expression.desc() if name.startswith("-") else expression.asc())

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -137,7 +138,8 @@ def _rows(user_id: int, terms: Terms, *, fuzzy: bool) -> list[tuple[int, int | N
             )
         else:
             # Each word: a prefix match, or (long enough) a trigram-similar word of the row.
-            conditions, params = [], [user_id]
+            conditions: list[str] = []
+            params: list[int | str] = [user_id]
             for word in terms.words:
                 phrase = " ".join(word)
                 condition = "document @@ %s::tsquery"
@@ -157,12 +159,12 @@ def _rows(user_id: int, terms: Terms, *, fuzzy: bool) -> list[tuple[int, int | N
 # ---- keeping the search rows in step with the index ---------------------------------------
 
 
-def _release_words(row: dict) -> list[str]:
+def _release_words(row: Mapping[str, Any]) -> list[str]:
     fields = (row["title"], row["version"], row["artist_name"], row["artist_appears_as"], row["label_name"])
     return _unique_tokens(fields)
 
 
-def _track_words(row: dict) -> list[str]:
+def _track_words(row: Mapping[str, Any]) -> list[str]:
     return _unique_tokens((row["title"], row["version"], row["artist_name"], row["artist_appears_as"]))
 
 

@@ -112,6 +112,7 @@ def run(user_id: int, *, full: bool = False, attempt: int = 0) -> str:
         return "abandoned"
     except (RelinkNeeded, TokenDecryptionError) as exc:
         logger.info("locker sync of user %s: the 7digital link needs relinking", user_id)
+        assert link is not None  # raised by _sync, after the link was read
         link.mark_needs_relink(str(exc) or type(exc).__name__)
         _finish(user_id, owner, Status.FAILED, "The 7digital link needs renewing.")
         return "relink"

@@ -16,10 +16,11 @@ from django_htmx.http import HttpResponseLocation
 
 from locker.library import filters, sync
 from locker.library.models import HiddenRelease, IndexedRelease, SyncState
+from locker.typed_requests import HtmxHttpRequest, signed_in_user
 
 
 def _release(request: HttpRequest, release_id: int) -> IndexedRelease:
-    release = IndexedRelease.objects.filter(user=request.user, release_id=release_id).first()
+    release = IndexedRelease.objects.filter(user=signed_in_user(request), release_id=release_id).first()
     if release is None:
         raise Http404("No such release in your locker")
     return release
@@ -51,14 +52,15 @@ def _changed(user_id: int) -> None:
 
 @login_required
 @require_POST
-def hide(request: HttpRequest, release_id: int) -> HttpResponse:
+def hide(request: HtmxHttpRequest, release_id: int) -> HttpResponse:
+    user = signed_in_user(request)
     release = _release(request, release_id)
     try:
         with transaction.atomic():
-            HiddenRelease.objects.get_or_create(user=request.user, release_id=release_id)
+            HiddenRelease.objects.get_or_create(user=user, release_id=release_id)
     except IntegrityError:  # a double click racing itself: already hidden
         pass
-    _changed(request.user.pk)
+    _changed(user.pk)
     context = {"release": release, "next": _back(request)}
     if request.htmx:
         return render(request, "locker/_release_hidden.html", context)
@@ -67,9 +69,10 @@ def hide(request: HttpRequest, release_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unhide(request: HttpRequest, release_id: int) -> HttpResponse:
-    HiddenRelease.objects.filter(user=request.user, release_id=release_id).delete()
-    _changed(request.user.pk)
+def unhide(request: HtmxHttpRequest, release_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    HiddenRelease.objects.filter(user=user, release_id=release_id).delete()
+    _changed(user.pk)
     back = _back(request)
     if request.htmx:
         # The page again, as it now is (the release back in its place).
@@ -80,6 +83,7 @@ def unhide(request: HttpRequest, release_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def artists(request: HttpRequest) -> HttpResponse:
-    state = SyncState.objects.filter(user=request.user).first()
-    rows = filters.artists(request.user.pk) if state and state.indexed else None
+    user = signed_in_user(request)
+    state = SyncState.objects.filter(user=user).first()
+    rows = filters.artists(user.pk) if state and state.indexed else None
     return render(request, "locker/artists.html", {"artists": rows, "sync": state})

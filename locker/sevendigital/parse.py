@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, overload
 from urllib.parse import parse_qsl
 from xml.etree.ElementTree import Element, ParseError
 
@@ -144,6 +144,10 @@ def _guard[T](build: Callable[[Any], T], root: Any) -> T:
         raise MalformedResponse(f"unexpected answer shape ({type(exc).__name__})") from None
 
 
+@overload
+def _int(value: Any, field: str, *, required: Literal[True]) -> int: ...
+@overload
+def _int(value: Any, field: str, *, required: bool = False) -> int | None: ...
 def _int(value: Any, field: str, *, required: bool = False) -> int | None:
     if type(value) is int:
         return value
@@ -161,6 +165,10 @@ def _int(value: Any, field: str, *, required: bool = False) -> int | None:
     raise MalformedResponse(f"{field} is not a number")
 
 
+@overload
+def _bool(value: Any, field: str, default: bool) -> bool: ...
+@overload
+def _bool(value: Any, field: str, default: None) -> bool | None: ...
 def _bool(value: Any, field: str, default: bool | None) -> bool | None:
     if value is None or value == "":
         return default

@@ -50,6 +50,9 @@ def _token_request(request: Callable[[], AccessToken]) -> dict[str, str]:
 
 
 class SevenDigitalOAuthClient(OAuthClient):
+    request_token: dict[str, str] | None
+    access_token: dict[str, str] | None
+
     def _session_key(self, kind: str) -> str:
         return f"oauth_{get_token_prefix(self.request_token_url)}_{kind}"
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from locker.support.models import AuditEntry
+from locker.typed_requests import signed_in_user
 from lockersite.client_ip import client_ip
 
 
 def record(request: HttpRequest, action: str, customer=None, **details) -> AuditEntry:
-    staff = request.user
+    staff = signed_in_user(request)  # support views are staff-only
     return AuditEntry.objects.create(
         staff=staff,
         staff_username=staff.get_username(),

@@ -8,6 +8,7 @@ such controls, and every call to 7digital is the same read the customer's own pa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -27,6 +28,9 @@ from locker.support import audit
 from locker.support.admin_tools import can_look_up, locker_url
 from locker.support.models import AuditEntry
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 HISTORY_PAGE_SIZE = 20
 
 
@@ -34,9 +38,9 @@ HISTORY_PAGE_SIZE = 20
 class SupportAction:
     slug: str
     audit_action: str
-    title: str
-    explanation: str
-    button: str
+    title: StrOrPromise
+    explanation: StrOrPromise
+    button: StrOrPromise
     needs_link: bool = True
 
 

@@ -25,7 +25,8 @@ def highlight(text: str, terms: Terms | None = None) -> SafeString:
     wanted = set(terms.flat) if isinstance(terms, Terms) else set()
     if not wanted:
         return escape(text)
-    out, last = [], 0
+    out: list[str] = []
+    last = 0
     for match in _WORD.finditer(text):
         out.append(escape(text[last : match.start()]))
         out.append(_marked(match.group(), wanted))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -7,8 +9,11 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from locker.widget.models import Partner, WidgetSession
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _show_secrets(request, partners_and_secrets, title: str) -> TemplateResponse:
+
+def _show_secrets(request, partners_and_secrets, title: StrOrPromise) -> TemplateResponse:
     """The only place a signing secret is ever displayed; the response is not cached or stored."""
     response = TemplateResponse(
         request,

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
+from locker.typed_requests import WidgetRequest
 from locker.widget.models import Partner, WidgetSession
 from locker.widget.tokens import LEEWAY_SECONDS, InvalidWidgetToken, verify
 
@@ -137,7 +138,7 @@ def widget_login_required(view):
 
     @csrf_exempt  # the session id itself is the CSRF token: see the module docstring
     @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
+    def wrapped(request: WidgetRequest, *args, **kwargs):
         if request.method not in ("GET", "HEAD", "OPTIONS") and cross_origin(request):
             return JsonResponse(
                 {"error": _("Cross-origin request refused."), "code": "forbidden"}, status=403

@@ -42,9 +42,12 @@ def allowed_origins(partner: Partner | None) -> list[str]:
 
 def widget_policy(partner: Partner | None) -> dict:
     """The full site policy with the widget's frame-ancestors (and nonce'd theme styles)."""
+    style_src = settings.SECURE_CSP.get("style-src", [CSP.SELF])
+    if isinstance(style_src, str):  # Django takes one source as a plain string too
+        style_src = [style_src]
     return {
         **settings.SECURE_CSP,
-        "style-src": [*settings.SECURE_CSP.get("style-src", [CSP.SELF]), CSP.NONCE],
+        "style-src": [*style_src, CSP.NONCE],
         "frame-ancestors": [CSP.SELF, *allowed_origins(partner)],
     }
 

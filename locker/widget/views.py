@@ -23,6 +23,7 @@ from locker import download_views, linking, pages
 from locker.downloads import DownloadRefused, record_upstream_refusal
 from locker.pages import fresh_row
 from locker.query import LockerQuery
+from locker.typed_requests import WidgetRequest, signed_in_user
 from locker.widget import auth
 from locker.widget.framing import allowed_origins, framable, own_origin
 from locker.widget.models import Partner
@@ -139,7 +140,7 @@ def _nav(query: LockerQuery, view, options: WidgetOptions) -> dict:
 @never_cache
 def track_row(request: HttpRequest, release_id: int, track_id: int) -> HttpResponse:
     """The fresh state of one row after a download (the widget's twin of download_views.track_row)."""
-    link = linking.get_link(request.user)
+    link = linking.get_link(signed_in_user(request))
     if link is None:
         return HttpResponse(status=404)
     try:
@@ -156,7 +157,7 @@ def track_row(request: HttpRequest, release_id: int, track_id: int) -> HttpRespo
 
 @auth.widget_login_required
 @require_POST
-def download(request: HttpRequest) -> HttpResponse:
+def download(request: WidgetRequest) -> HttpResponse:
     """locker.download_views.download, signed in by the widget session.
 
     widget.js posts with `HX-Request`, so the answer is `HX-Redirect` to the signed media URL (or a

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import template
 from django.utils.translation import gettext_lazy
 
 from locker.presenters import TrackState
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 register = template.Library()
 
@@ -17,6 +22,6 @@ STATE_LABELS = {
 
 
 @register.filter
-def state_label(state: TrackState) -> str:
+def state_label(state: TrackState) -> StrOrPromise:
     """Staff wording for a track state computed by the presenter."""
     return STATE_LABELS.get(state, str(state))
