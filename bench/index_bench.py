@@ -29,15 +29,12 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.run import PG_ADMIN, REDIS, log, pct
+from bench.run import PG_ADMIN, REDIS, log, on_both_backends, pct
 from bench.stack import (
     PYTHON,
     ROOT,
     AppServer,
     SandboxProcess,
-    drop_postgres_database,
-    drop_redis_prefix,
-    postgres_database,
     postgres_up,
     redis_up,
 )
@@ -229,24 +226,10 @@ def main() -> int:
     try:
         with SandboxProcess(workdir / "sandbox") as sandbox:
             static = workdir / "static"
-            results["SQLite + local memory"] = run_backend(
-                "sqlite", sandbox, workdir / "sqlite", static, args
-            )
-            if with_pg:
-                url = postgres_database(PG_ADMIN, PG_DB)
-                try:
-                    results["PostgreSQL + Redis"] = run_backend(
-                        "postgres+redis",
-                        sandbox,
-                        workdir / "pg",
-                        static,
-                        args,
-                        database_url=url,
-                        redis_url=REDIS,
-                    )
-                finally:
-                    drop_postgres_database(PG_ADMIN, PG_DB)
-                    drop_redis_prefix(REDIS, f"locker-stack-{os.getpid()}")
+            sqlite, pg = on_both_backends(run_backend, sandbox, workdir, static, args, PG_DB, with_pg=with_pg)
+            results["SQLite + local memory"] = sqlite
+            if pg is not None:
+                results["PostgreSQL + Redis"] = pg
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)

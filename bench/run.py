@@ -233,6 +233,21 @@ def upstream_calls(app: AppServer, users: list[User], views: int = 100) -> dict:
 # ---- the run -------------------------------------------------------------------------------
 
 
+def on_both_backends(run, sandbox, workdir: Path, static: Path, args, pg_db: str, *, with_pg: bool):
+    """`run` on SQLite + local memory, then (with_pg) on a fresh PostgreSQL database + Redis,
+    dropped afterwards. Returns both results (the second None without PostgreSQL)."""
+    sqlite = run("sqlite", sandbox, workdir / "sqlite", static, args)
+    if not with_pg:
+        return sqlite, None
+    url = postgres_database(PG_ADMIN, pg_db)
+    try:
+        pg = run("postgres+redis", sandbox, workdir / "pg", static, args, database_url=url, redis_url=REDIS)
+    finally:
+        drop_postgres_database(PG_ADMIN, pg_db)
+        drop_redis_prefix(REDIS, f"locker-stack-{os.getpid()}")
+    return sqlite, pg
+
+
 def run_backend(label, sandbox, workdir, static_root, args, *, database_url=None, redis_url=None) -> dict:
     results: dict = {}
     app = AppServer(
@@ -359,23 +374,7 @@ def main() -> int:
     try:
         with SandboxProcess(workdir / "sandbox") as sandbox:
             static = workdir / "static"
-            sqlite = run_backend("sqlite", sandbox, workdir / "sqlite", static, args)
-            pg = None
-            if with_pg:
-                url = postgres_database(PG_ADMIN, PG_DB)
-                try:
-                    pg = run_backend(
-                        "postgres+redis",
-                        sandbox,
-                        workdir / "pg",
-                        static,
-                        args,
-                        database_url=url,
-                        redis_url=REDIS,
-                    )
-                finally:
-                    drop_postgres_database(PG_ADMIN, PG_DB)
-                    drop_redis_prefix(REDIS, f"locker-stack-{os.getpid()}")
+            sqlite, pg = on_both_backends(run_backend, sandbox, workdir, static, args, PG_DB, with_pg=with_pg)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
