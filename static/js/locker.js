@@ -183,7 +183,11 @@
   document.addEventListener("htmx:afterSettle", function (e) {
     if (e.detail.boosted && e.detail.target && e.detail.target.id === "main") { markCurrentPage(); focusMain(); }
   });
-  document.addEventListener("htmx:historyRestore", markCurrentPage);
+  // Back and Forward restore <main> too: focus that was in the old one goes to the heading.
+  document.addEventListener("htmx:historyRestore", function () {
+    markCurrentPage();
+    if (!document.activeElement || document.activeElement === document.body) focusMain();
+  });
 
   document.addEventListener("DOMContentLoaded", function () { startPlayer(); revealScriptOnly(document); sendTimeZone(); });
   document.addEventListener("htmx:afterSwap", function (e) { revealScriptOnly(e.target.parentNode || document); });

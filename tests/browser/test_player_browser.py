@@ -121,7 +121,9 @@ def test_the_skip_link_reaches_the_player(page, linked_customer):
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
-    expect(page.get_by_role("region", name="Player").get_by_role("button", name="Previous track")).to_be_focused()
+    expect(
+        page.get_by_role("region", name="Player").get_by_role("button", name="Previous track")
+    ).to_be_focused()
 
 
 def test_shortcuts_never_fire_in_the_search_field(page, indexed_customer):
@@ -146,7 +148,9 @@ def test_shortcuts_never_fire_in_the_search_field(page, indexed_customer):
     wait_until(page, f"{AUDIO}.paused")
     before = page.evaluate(f"{AUDIO}.currentTime")
     page.keyboard.press("l")
-    assert page.evaluate(f"{AUDIO}.currentTime") == pytest.approx(min(before + 10, page.evaluate(f"{AUDIO}.duration")), abs=0.5)
+    assert page.evaluate(f"{AUDIO}.currentTime") == pytest.approx(
+        min(before + 10, page.evaluate(f"{AUDIO}.duration")), abs=0.5
+    )
     page.keyboard.press("j")
     assert page.evaluate(f"{AUDIO}.currentTime") == pytest.approx(max(0, before), abs=0.5)
     page.keyboard.press("ArrowRight")
@@ -200,7 +204,9 @@ def test_the_volume_and_mute_are_remembered(page, linked_customer):
     assert page.evaluate(f"{AUDIO}.muted")
     page.reload()
     expect(page.get_by_role("slider", name="Volume", include_hidden=True)).to_have_value("80")
-    expect(page.get_by_role("button", name="Mute", include_hidden=True)).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="Mute", include_hidden=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
     assert page.evaluate(f"{AUDIO}.volume") == pytest.approx(0.8) and page.evaluate(f"{AUDIO}.muted")
 
 
@@ -281,9 +287,12 @@ def test_music_goes_on_across_boosted_navigation(page, linked_customer):
     expect(page).to_have_url(re.compile(r"/locker/history/$"))
     expect(page.get_by_role("heading", name=re.compile("^Download"), level=1)).to_be_visible()
     expect(nav.get_by_role("link", name="Downloads")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("heading", level=1)).to_be_focused()
     page.go_back()
     expect(page.get_by_role("heading", name="My music", level=1)).to_be_visible()
-    expect(page.locator("button[data-play][aria-pressed=true]")).to_have_count(1)  # the playing row, marked again
+    expect(page.locator("button[data-play][aria-pressed=true]")).to_have_count(
+        1
+    )  # the playing row, marked again
     assert playing(page)
     assert page.evaluate("window.__marker") == "same document"
 
