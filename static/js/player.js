@@ -96,6 +96,9 @@
 
     function play(track) {
       if (same(track, current) && (audio.src || pending)) { toggle(); return; }
+      // The old track stops now (and says so), not when the new one's URL arrives or fails.
+      if (!audio.paused) audio.pause();
+      audio.removeAttribute("src");
       current = track;
       pending = true;
       show();

@@ -51,6 +51,12 @@ def start_playing(page, row) -> None:
     wait_until(page, f"{AUDIO}.currentTime > 0")
 
 
+def serious_violations(page) -> list[str]:
+    """axe-core on the page as it is now (axe_violations reloads, which would stop the player)."""
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
 def test_the_locker_by_keyboard_alone(page, indexed_customer, sandboxed):
     sign_in(page, indexed_customer.email, PASSWORD)
     expect(page.get_by_role("heading", name="My music")).to_be_visible()
@@ -164,6 +170,7 @@ def test_the_shortcuts_dialog_opens_on_question_mark_and_closes_on_escape(page, 
     page.add_init_script(path=str(AXE))  # an init script runs outside the page's CSP
     sign_in(page, linked_customer.email, PASSWORD)
     start_playing(page, page.locator("li.state-exhausted").first)
+    assert serious_violations(page) == []  # the page with its player showing and a row pressed
     opener = page.locator("button[data-play]").first
     opener.focus()
     page.keyboard.press("Shift+Slash")  # "?"
@@ -174,9 +181,7 @@ def test_the_shortcuts_dialog_opens_on_question_mark_and_closes_on_escape(page, 
     expect(dialog.get_by_text("Next track")).to_be_visible()
     page.keyboard.press("k")  # shortcuts sleep while the dialog is open
     assert playing(page)
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    assert serious == []
+    assert serious_violations(page) == []
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     expect(opener).to_be_focused()
@@ -300,3 +305,16 @@ def test_music_goes_on_across_boosted_navigation(page, linked_customer):
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/$|/accounts/"))
     assert page.evaluate("window.__marker === undefined")
+
+
+def test_the_player_fits_a_phone(phone, linked_customer):
+    phone.add_init_script(path=str(AXE))
+    sign_in(phone, linked_customer.email, PASSWORD)
+    start_playing(phone, phone.locator("li.state-exhausted").first)
+    bar = phone.get_by_role("region", name="Player")
+    expect(bar.get_by_role("button", name="Pause")).to_be_visible()
+    expect(bar.get_by_role("button", name="Mute")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert bar.bounding_box()["height"] < 140  # a bar, not half the screen
+    assert serious_violations(phone) == []
+    screenshot(phone, "player-phone")
