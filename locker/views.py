@@ -25,14 +25,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-@vary_on_headers("HX-Request", "HX-History-Restore-Request")  # the body alone, or the whole page
+# The body alone, or the whole page (boosted navigation, Back).
+@vary_on_headers("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
 def locker_page(request: HtmxHttpRequest) -> HttpResponse:
     body = pages.locker_body(request, LockerQuery.from_params(request.GET))
     if body is None:
         return render(request, "locker/not_linked.html")
     if body.last_page:
         return redirect(f"{reverse('locker:locker')}?{body.last_page.querystring()}")
-    if request.htmx and not request.htmx.history_restore_request:
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         return body.response()
     return pages.page_with_body(request, "locker/locker.html", body, {"progress": body.progress})
 

@@ -1,4 +1,5 @@
-// Locker's small bit of JavaScript: the player bar, "Download all" and a history guard. Everything else is htmx.
+// Locker's small bit of JavaScript: "Download all", focus kept across swaps, boosted navigation and a
+// history guard. The player is player.js; everything else is htmx.
 (function () {
   "use strict";
   // Words come from Django's JavaScriptCatalog (/jsi18n/), loaded before this script.
@@ -20,86 +21,6 @@
       headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
     });
   }
-
-  function fmt(seconds) {
-    if (!isFinite(seconds)) return "0:00";
-    var s = Math.floor(seconds % 60), m = Math.floor(seconds / 60);
-    return m + ":" + (s < 10 ? "0" : "") + s;
-  }
-
-  // ---- Player: signs the stream URL only at the moment of playing; survives htmx swaps. ----
-  var player = {
-    el: null, audio: null, current: null,
-    init: function () {
-      this.el = document.getElementById("player");
-      if (!this.el) return;
-      this.audio = document.getElementById("player-audio");
-      var self = this, seek = document.getElementById("player-seek");
-      this.el.addEventListener("click", function (e) {
-        var btn = e.target.closest("[data-player]");
-        if (!btn) return;
-        var action = btn.getAttribute("data-player");
-        if (action === "toggle") self.toggle();
-        if (action === "next") self.step(1);
-        if (action === "prev") self.step(-1);
-      });
-      this.audio.addEventListener("timeupdate", function () {
-        document.getElementById("player-time").textContent = fmt(self.audio.currentTime);
-        seek.value = Math.floor(self.audio.currentTime);
-      });
-      this.audio.addEventListener("loadedmetadata", function () {
-        seek.max = Math.floor(self.audio.duration || 0);
-        document.getElementById("player-duration").textContent = fmt(self.audio.duration);
-      });
-      this.audio.addEventListener("play", function () { self.setToggle(true); self.emit("play"); });
-      this.audio.addEventListener("pause", function () { self.setToggle(false); self.emit("pause"); });
-      this.audio.addEventListener("ended", function () { self.emit("ended"); self.step(1); });
-      this.audio.addEventListener("error", function () { self.error(gettext("This track could not be played right now.")); });
-      seek.addEventListener("input", function () { self.audio.currentTime = Number(seek.value); });
-    },
-    setToggle: function (playing) {
-      var t = this.el.querySelector('[data-player="toggle"]');
-      t.classList.toggle("is-playing", playing);
-      t.setAttribute("aria-label", playing ? gettext("Pause") : gettext("Play"));
-    },
-    error: function (message) {
-      document.getElementById("player-error").textContent = message;
-      window.dispatchEvent(new CustomEvent("locker:player-error", { detail: { message: message } }));
-    },
-    emit: function (name) {
-      var detail = this.current ? { track: this.current.track, release: this.current.release } : {};
-      window.dispatchEvent(new CustomEvent("locker:" + name, { detail: detail }));
-    },
-    play: function (button) {
-      var self = this;
-      this.el.hidden = false;
-      document.getElementById("player-error").textContent = "";
-      this.current = { track: button.dataset.track, release: button.dataset.release };
-      document.getElementById("player-title").textContent =
-        button.dataset.title + (button.dataset.artist ? " · " + button.dataset.artist : "");
-      post(this.el.dataset.streamUrl, { release: button.dataset.release, track: button.dataset.track })
-        .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })
-        .then(function (res) {
-          if (!res.ok) { self.error(res.data.error || gettext("This track can't be played.")); return; }
-          self.audio.src = res.data.url;
-          return self.audio.play();
-        })
-        .catch(function () { self.error(gettext("This track could not be played right now.")); });
-    },
-    toggle: function () {
-      if (!this.audio.src) return;
-      if (this.audio.paused) this.audio.play(); else this.audio.pause();
-    },
-    step: function (delta) {
-      if (!this.current) return;
-      var buttons = Array.prototype.slice.call(document.querySelectorAll("button[data-play]:not(:disabled)"));
-      var self = this, index = buttons.findIndex(function (b) {
-        return b.dataset.track === self.current.track && b.dataset.release === self.current.release;
-      });
-      var next = buttons[index + delta];
-      if (next) this.play(next); else if (delta > 0) this.audio.pause();
-    },
-  };
 
   // ---- Downloads run in a hidden frame. The file never loads a document there (it becomes a
   // download and this page stays); a refusal from the media host (7digital's XML error) does load,
@@ -176,10 +97,6 @@
     next(0);
   }
 
-  document.addEventListener("click", function (e) {
-    var btn = e.target.closest("button[data-play]");
-    if (btn && !btn.disabled) player.play(btn);
-  });
   document.addEventListener("submit", function (e) {
     var form = e.target.closest("form[data-download-all]");
     if (!form) return;
@@ -210,6 +127,68 @@
     try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return; }
     if (url && zone) post(url, { time_zone: zone, source: "browser" });
   }
-  document.addEventListener("DOMContentLoaded", function () { player.init(); revealScriptOnly(document); sendTimeZone(); });
+  // ---- The player (player.js) lives outside <main>, so the site's own (boosted) navigation keeps it playing. ----
+  function startPlayer() {
+    var root = document.getElementById("player");
+    if (!root || !window.LockerPlayer) return;
+    LockerPlayer.create(root, {
+      stream: function (release, track) { return post(root.dataset.streamUrl, { release: release, track: track }); },
+      dialog: document.getElementById("shortcuts"),
+      skipLink: document.querySelector("[data-skip-player]"),
+    });
+  }
+
+  // ---- A row (or card) swapped by htmx takes focus with it: the control that had focus, or its
+  // replacement, gets it back, so the next Tab goes on in the row. A control now disabled leaves
+  // focus on the row itself. (htmx itself only does this for elements with an id.) ----
+  var kept = null;
+  function identity(el) {
+    if (el.name) return el.tagName.toLowerCase() + '[name="' + CSS.escape(el.name) + '"][value="' + CSS.escape(el.value) + '"]';
+    if (el.hasAttribute("data-play")) return "button[data-play]";
+    return null;
+  }
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var target = e.detail.target, active = document.activeElement;
+    kept = null;
+    if (!target || !target.id || !target.matches("li, article") || !active || active === target || !target.contains(active) || active.id) return;
+    var all = Array.prototype.slice.call(target.querySelectorAll(active.tagName));
+    kept = { id: target.id, selector: identity(active), tag: active.tagName, index: all.indexOf(active) };
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!kept) return;
+    var record = kept, container = document.getElementById(record.id);
+    kept = null;
+    if (!container || (document.activeElement && document.activeElement !== document.body)) return;
+    var match = record.selector ? container.querySelector(record.selector) : container.querySelectorAll(record.tag)[record.index];
+    if (match && !match.disabled) { match.focus({ preventScroll: true }); return; }
+    container.tabIndex = -1;
+    container.focus({ preventScroll: true });
+  });
+
+  // ---- Boosted navigation (hx-boost on the site header) swaps <main> only: say which page is
+  // current and move focus to its heading, as a page load would put a screen reader there. ----
+  function markCurrentPage() {
+    document.querySelectorAll(".site-header nav a[href]").forEach(function (a) {
+      if (a.pathname === location.pathname) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    });
+  }
+  function focusMain() {
+    var main = document.getElementById("main");
+    if (!main) return;
+    var heading = main.querySelector("h1") || main;
+    if (heading !== main) heading.tabIndex = -1;
+    heading.focus();
+  }
+  document.addEventListener("htmx:afterSettle", function (e) {
+    if (e.detail.boosted && e.detail.target && e.detail.target.id === "main") { markCurrentPage(); focusMain(); }
+  });
+  // Back and Forward restore <main> too: focus that was in the old one goes to the heading.
+  document.addEventListener("htmx:historyRestore", function () {
+    markCurrentPage();
+    if (!document.activeElement || document.activeElement === document.body) focusMain();
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { startPlayer(); revealScriptOnly(document); sendTimeZone(); });
   document.addEventListener("htmx:afterSwap", function (e) { revealScriptOnly(e.target.parentNode || document); });
 })();

@@ -1,4 +1,4 @@
-// Locker widget (inside the partner's iframe): player, downloads, paging, and the postMessage API.
+// Locker widget (inside the partner's iframe): downloads, paging, and the postMessage API; the player is player.js.
 // No cookies: every request carries the widget session id in the X-Widget-Session header.
 (function () {
   "use strict";
@@ -46,7 +46,7 @@
     if (event.origin !== parentOrigin) return;
     if (data.type === "hello") send("ready", { height: height() });
     else if (data.type === "measure") send("resize", { height: height() });
-    else if (data.type === "pause" && player.audio) player.audio.pause();
+    else if (data.type === "pause" && player) player.pause();
   });
 
   // ---- resize: the content height, whenever it changes ----
@@ -94,86 +94,22 @@
     return alert ? alert.textContent.trim().replace(/\s+/g, " ") : "";
   }
 
-  function fmt(seconds) {
-    if (!isFinite(seconds)) return "0:00";
-    var s = Math.floor(seconds % 60), m = Math.floor(seconds / 60);
-    return m + ":" + (s < 10 ? "0" : "") + s;
+  // ---- Player: the locker page's own (player.js); the stream URL is signed by the locker's stream
+  // view at the moment of playing, and the partner hears of plays, pauses and ends. ----
+  var player = null;
+  function startPlayer() {
+    var bar = document.getElementById("w-player");
+    if (!bar || !window.LockerPlayer) return;
+    player = LockerPlayer.create(bar, {
+      stream: function (release, track) {
+        return request(config.stream, { method: "POST", body: new URLSearchParams({ release: release, track: track }) });
+      },
+      onEvent: function (name, info) {
+        if (name === "error") send("error", { code: "play-failed", message: info.message, release: info.release, track: info.track });
+        else send(name, { release: info.release, track: info.track, title: info.title });
+      },
+    });
   }
-
-  // ---- Player: the stream URL is signed by the locker's own stream view at the moment of playing. ----
-  var player = {
-    bar: document.getElementById("w-player"),
-    audio: document.getElementById("w-audio"),
-    current: null,
-    init: function () {
-      if (!this.audio) return;
-      var self = this, seek = document.getElementById("w-seek");
-      this.bar.querySelector("[data-player=toggle]").addEventListener("click", function () { self.toggle(); });
-      this.audio.addEventListener("timeupdate", function () {
-        document.getElementById("w-time").textContent = fmt(self.audio.currentTime);
-        seek.value = Math.floor(self.audio.currentTime);
-      });
-      this.audio.addEventListener("loadedmetadata", function () {
-        seek.max = Math.floor(self.audio.duration || 0);
-        document.getElementById("w-duration").textContent = fmt(self.audio.duration);
-      });
-      seek.addEventListener("input", function () { self.audio.currentTime = Number(seek.value); });
-      this.audio.addEventListener("play", function () { self.mark(true); send("play", self.info()); });
-      this.audio.addEventListener("pause", function () { self.mark(false); if (!self.audio.ended) send("pause", self.info()); });
-      this.audio.addEventListener("ended", function () { self.mark(false); send("ended", self.info()); self.step(1); });
-      this.audio.addEventListener("error", function () { if (self.current) self.fail(gettext("This track could not be played right now.")); });
-    },
-    info: function () {
-      return this.current ? { release: Number(this.current.release), track: Number(this.current.track), title: this.current.title } : {};
-    },
-    buttons: function () {
-      return Array.prototype.slice.call(document.querySelectorAll("button[data-play]:not(:disabled)"));
-    },
-    mark: function (playing) {
-      var toggle = this.bar.querySelector("[data-player=toggle]"), current = this.current;
-      toggle.textContent = playing ? "⏸" : "▶";
-      toggle.setAttribute("aria-label", playing ? gettext("Pause") : gettext("Play"));
-      document.querySelectorAll("button[data-play]").forEach(function (b) {
-        var on = playing && current && b.dataset.track === current.track && b.dataset.release === current.release;
-        b.classList.toggle("is-playing", !!on);
-        b.firstChild.textContent = on ? gettext("Pause") : gettext("Play");
-      });
-    },
-    fail: function (message) {
-      document.getElementById("w-player-error").textContent = message;
-      send("error", { code: "play-failed", message: message, release: this.info().release, track: this.info().track });
-    },
-    play: function (button) {
-      var self = this, data = button.dataset;
-      if (this.current && this.current.track === data.track && this.current.release === data.release && this.audio.src) {
-        this.toggle();
-        return;
-      }
-      this.current = { release: data.release, track: data.track, title: data.title };
-      this.bar.hidden = false;
-      document.getElementById("w-player-error").textContent = "";
-      document.getElementById("w-now-title").textContent = data.title + (data.artist ? " · " + data.artist : "");
-      request(config.stream, { method: "POST", body: new URLSearchParams({ release: data.release, track: data.track }) })
-        .then(function (r) { return r.json().then(function (json) { return { ok: r.ok, json: json }; }); })
-        .then(function (res) {
-          if (!res.ok) { self.fail(res.json.error || gettext("This track can't be played.")); return; }
-          self.audio.src = res.json.url;
-          return self.audio.play();
-        })
-        .catch(function () { self.fail(gettext("This track could not be played right now.")); });
-    },
-    toggle: function () {
-      if (!this.audio.src) return;
-      if (this.audio.paused) this.audio.play(); else this.audio.pause();
-    },
-    step: function (delta) {
-      if (!this.current) return;
-      var self = this, buttons = this.buttons();
-      var index = buttons.findIndex(function (b) { return b.dataset.track === self.current.track && b.dataset.release === self.current.release; });
-      var next = index >= 0 ? buttons[index + delta] : null;
-      if (next) this.play(next);
-    },
-  };
 
   // ---- Downloads: the locker's own download view answers HX-Redirect to the signed media URL. ----
   // The file is fetched in a hidden frame: a file never loads a document there, while a refusal
@@ -242,7 +178,7 @@
         var flash = target.querySelector("[data-row-flash]");
         if (flash) flash.textContent = message;
       }
-      player.mark(player.audio && !player.audio.paused);
+      if (player) player.mark();
     }).catch(function () { /* keep the old row */ });
   }
 
@@ -257,7 +193,7 @@
       if (fresh && body) {
         body.replaceWith(fresh);
         scrollHint = true;
-        player.mark(player.audio && !player.audio.paused);
+        if (player) player.mark();
         var heading = fresh.querySelector("h2");
         if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: true }); }
       }
@@ -265,8 +201,6 @@
   }
 
   document.addEventListener("click", function (e) {
-    var play = e.target.closest("button[data-play]");
-    if (play && !play.disabled) { player.play(play); return; }
     var page = e.target.closest("a[data-widget-page]");
     if (page) { e.preventDefault(); goTo(page.getAttribute("href")); }
   });
@@ -292,7 +226,7 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
-    player.init();
+    startPlayer();
     lastHeight = height();
     if ("ResizeObserver" in window) new ResizeObserver(scheduleResize).observe(document.body);
     window.addEventListener("load", scheduleResize);

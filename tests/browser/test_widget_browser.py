@@ -185,7 +185,10 @@ def test_the_snippet_on_an_allowed_origin_renders_resizes_plays_and_downloads(
     row.get_by_role("button", name=re.compile("^Play")).click()
     content.wait_for_function("() => document.getElementById('w-audio').currentTime > 0", timeout=15_000)
     expect(frame.get_by_role("region", name="Player")).to_be_visible()
-    expect(row.get_by_role("button", name=re.compile("^Pause"))).to_be_visible()
+    # The row's Play button is a toggle button (its label stays "Play"), pressed while it plays.
+    expect(row.get_by_role("button", name=re.compile("^Play"))).to_have_attribute("aria-pressed", "true")
+    expect(frame.get_by_role("region", name="Player").get_by_role("button", name="Pause")).to_be_visible()
+    expect(frame.locator("#w-now-title")).to_have_text(re.compile("^Now playing: "))
     page.wait_for_function("window.__events.some(function (e) { return e.type === 'play'; })")
     play = next(e for e in page.evaluate("window.__events") if e["type"] == "play")
     assert play["source"] == "locker-widget" and play["track"] > 0
@@ -193,6 +196,7 @@ def test_the_snippet_on_an_allowed_origin_renders_resizes_plays_and_downloads(
     page.evaluate("LockerWidget.pause(document.querySelector('iframe[data-locker-widget]'))")
     page.wait_for_function("window.__events.some(function (e) { return e.type === 'pause'; })")
     assert content.evaluate("document.getElementById('w-audio').paused")
+    expect(row.get_by_role("button", name=re.compile("^Play"))).to_have_attribute("aria-pressed", "false")
 
     # Download: the last copy of a track, through the locker's own download view.
     last = frame.locator("li.state-last_download").first

@@ -185,6 +185,18 @@ def test_history_restores_get_the_whole_page_and_caches_tell_them_apart(customer
     assert "hx-request" in vary and "hx-history-restore-request" in vary
 
 
+def test_boosted_navigation_gets_the_whole_page_with_the_player_outside_main(customer_client, sandboxed):
+    """The site header's links are htmx-boosted: they swap <main> from a whole page, and the player
+    (outside <main>) is the one already playing."""
+    boosted = customer_client.get("/locker/", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    html = boosted.content.decode()
+    assert "<html" in html and "<title>My music" in html
+    assert html.index('id="player"') > html.index("</main>")
+    assert "hx-boost" in html.split("<main")[0]  # on the header, not on main's forms
+    assert "hx-boost" not in html.split("<main")[1].split("</main>")[0]
+    assert "hx-boosted" in [v.strip().lower() for v in boosted["Vary"].split(",")]
+
+
 def test_it_shows_an_empty_locker(client, customer, sandboxed):
     link_to_sandbox(customer, sandboxed, "empty@sandbox.test")
     client.force_login(customer)
