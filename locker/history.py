@@ -29,7 +29,9 @@ def history_rows(user, events: Iterable[DownloadEvent]) -> list[HistoryRow]:
     artists: dict[tuple[int, int], str] = {}
     by_release: dict[int, str] = {}
     indexed = IndexedTrack.objects.filter(
-        user=user, track_id__in={e.track_id for e in events}, release__release_id__in={e.release_id for e in events}
+        user=user,
+        track_id__in={e.track_id for e in events},
+        release__release_id__in={e.release_id for e in events},
     ).values_list("release__release_id", "track_id", "artist_name", "release__artist_name")
     for release_id, track_id, track_artist, release_artist in indexed:
         artists[(release_id, track_id)] = track_artist or release_artist

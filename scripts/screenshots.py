@@ -55,7 +55,9 @@ def accounts() -> dict[str, int]:
             setattr(user, name, value)
         user.set_password(password)
         user.save()
-        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
         return user
 
     agent = ensure(*SUPPORT, is_staff=True)
@@ -65,7 +67,10 @@ def accounts() -> dict[str, int]:
     from locker.library.models import IndexedRelease
 
     artist = (
-        IndexedRelease.objects.filter(user=demo).exclude(artist_name="").values_list("artist_name", flat=True).first()
+        IndexedRelease.objects.filter(user=demo)
+        .exclude(artist_name="")
+        .values_list("artist_name", flat=True)
+        .first()
     )
     return {"demo": demo.pk, "search": (artist or "love").split()[0]}
 
@@ -84,6 +89,7 @@ def shots(ids: dict) -> list[Shot]:
         Shot("linking-cancelled", NEWCOMER, steps="deny_linking"),
         Shot("support-users", SUPPORT, "/admin/auth/user/"),
         Shot("support-locker", SUPPORT, f"/admin/auth/user/{ids['demo']}/locker/"),
+        Shot("support-audit", SUPPORT, "/admin/support/auditentry/"),
         Shot("widget-embed", DEMO, "/widget/"),
         Shot("widget", DEMO, steps="widget_frame"),
     ]
@@ -116,7 +122,16 @@ def sign_in(browser, base_url: str, account: tuple[str, str]) -> dict:
     return state
 
 
-def capture(browser, base_url: str, shot: Shot, state: dict | None, width: int, scheme: str, out: Path, max_height: int) -> Path:
+def capture(
+    browser,
+    base_url: str,
+    shot: Shot,
+    state: dict | None,
+    width: int,
+    scheme: str,
+    out: Path,
+    max_height: int,
+) -> Path:
     context = browser.new_context(
         viewport={"width": width, "height": 900 if width > 600 else 844},
         color_scheme=scheme,
@@ -136,7 +151,9 @@ def capture(browser, base_url: str, shot: Shot, state: dict | None, width: int, 
             page.locator("iframe").first.screenshot(path=str(path))
         else:
             height = min(page.evaluate("document.documentElement.scrollHeight"), max_height)
-            page.screenshot(path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height})
+            page.screenshot(
+                path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height}
+            )
         return path
     finally:
         context.close()
@@ -164,8 +181,14 @@ def main() -> int:
             for width in WIDTHS:
                 for scheme in SCHEMES:
                     state = sessions.get(shot.account) if shot.account else None
-                    written.append(capture(browser, base_url, shot, state, width, scheme, args.out, args.max_height))
-                    print(written[-1].relative_to(BASE_DIR) if written[-1].is_relative_to(BASE_DIR) else written[-1])
+                    written.append(
+                        capture(browser, base_url, shot, state, width, scheme, args.out, args.max_height)
+                    )
+                    print(
+                        written[-1].relative_to(BASE_DIR)
+                        if written[-1].is_relative_to(BASE_DIR)
+                        else written[-1]
+                    )
         browser.close()
     if shutil.which("optipng"):
         subprocess.run(["optipng", "-quiet", "-o2", "-strip", "all", *map(str, written)], check=True)

@@ -225,7 +225,10 @@ def facets(user_id: int, query: LockerQuery, now: datetime | None = None, matche
     release_title = ""
     if query.release is not None:
         release_title = (
-            customer_releases(user_id).filter(release_id=query.release).values_list("title", flat=True).first()
+            customer_releases(user_id)
+            .filter(release_id=query.release)
+            .values_list("title", flat=True)
+            .first()
             or ""
         )
     # A choice in the URL that matches nothing still shows as chosen (with its 0), so the form
