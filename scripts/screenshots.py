@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,7 @@ SCHEMES = ("light", "dark")
 DEMO = ("demo@example.com", "locker-demo")
 SUPPORT = ("support@example.com", "locker-support")
 NEWCOMER = ("new@example.com", "locker-new")
+TIME_ZONE = "Europe/Berlin"
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,10 @@ def accounts() -> dict[str, int]:
     agent.groups.add(Group.objects.get(name="Support"))
     ensure(*NEWCOMER)
     demo = User.objects.get(email=DEMO[0])
+    from locker.models import AccountSettings
+
+    # Times in a zone other than the server's, as a customer in Berlin sees them.
+    AccountSettings.objects.update_or_create(user=demo, defaults={"time_zone": TIME_ZONE})
     from locker.library.models import IndexedRelease
 
     artist = (
@@ -72,7 +78,13 @@ def accounts() -> dict[str, int]:
         .values_list("artist_name", flat=True)
         .first()
     )
-    return {"demo": demo.pk, "search": (artist or "love").split()[0]}
+    from locker.models import DownloadEvent
+
+    return {
+        "demo": demo.pk,
+        "search": (artist or "love").split()[0],
+        "downloads": DownloadEvent.objects.filter(user=demo).count(),
+    }
 
 
 def shots(ids: dict) -> list[Shot]:
@@ -95,6 +107,19 @@ def shots(ids: dict) -> list[Shot]:
     ]
 
 
+def download_some(browser, base_url: str, state: dict, count: int = 3) -> None:
+    """A few real downloads (the sandbox counts them), so the history page has rows to show."""
+    context = browser.new_context(storage_state=state, accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{base_url}/locker/")
+    buttons = page.get_by_role("button", name=re.compile(r"^Download (?!all)"))
+    for index in range(count):
+        with page.expect_response(lambda r: "/locker/download/" in r.url):
+            buttons.nth(index * 4).click()
+        page.wait_for_timeout(500)
+    context.close()
+
+
 def deny_linking(page, base_url: str) -> None:
     page.goto(f"{base_url}/locker/")
     page.get_by_role("button", name="Link your 7digital account").first.click()
@@ -110,7 +135,7 @@ def widget_frame(page, base_url: str) -> None:
 
 def sign_in(browser, base_url: str, account: tuple[str, str]) -> dict:
     """The signed-in session (cookies), taken once per account: sign-in limits never trip."""
-    context = browser.new_context()
+    context = browser.new_context(timezone_id=TIME_ZONE)
     page = context.new_page()
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Email").first.fill(account[0])
@@ -136,6 +161,7 @@ def capture(
         viewport={"width": width, "height": 900 if width > 600 else 844},
         color_scheme=scheme,
         storage_state=state,
+        timezone_id=TIME_ZONE,
         is_mobile=width < 600,
         has_touch=width < 600,
     )
@@ -177,6 +203,8 @@ def main() -> int:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         sessions = {a: sign_in(browser, base_url, a) for a in {s.account for s in wanted} if a}
+        if DEMO in sessions and not ids["downloads"]:
+            download_some(browser, base_url, sessions[DEMO])
         for shot in wanted:
             for width in WIDTHS:
                 for scheme in SCHEMES:
