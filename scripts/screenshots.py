@@ -14,6 +14,7 @@ is the real round trip: Link, then Deny on the sandbox's authorise page. Long pa
 from __future__ import annotations
 
 import argparse
+import html
 import os
 import re
 import shutil
@@ -128,9 +129,12 @@ def deny_linking(page, base_url: str) -> None:
 
 
 def widget_frame(page, base_url: str) -> None:
-    page.goto(f"{base_url}/widget/")
-    frame = page.frame_locator("iframe").first
-    frame.locator("article").first.wait_for()
+    """The widget alone at the page's width: the embed page's preview URL (its token is single-use,
+    so the embed page is fetched, not shown), opened at the top level."""
+    embed = page.request.get(f"{base_url}/widget/").text()
+    src = html.unescape(re.search(r'<iframe[^>]*\ssrc="([^"]+)"', embed).group(1))
+    page.goto(src if src.startswith("http") else f"{base_url}{src}")
+    page.locator("article").first.wait_for()
 
 
 def sign_in(browser, base_url: str, account: tuple[str, str]) -> dict:
@@ -173,13 +177,10 @@ def capture(
             page.goto(f"{base_url}{shot.path}")
         page.wait_for_load_state("networkidle")
         path = out / f"{shot.name}-{width}-{scheme}.png"
-        if shot.name == "widget":
-            page.locator("iframe").first.screenshot(path=str(path))
-        else:
-            height = min(page.evaluate("document.documentElement.scrollHeight"), max_height)
-            page.screenshot(
-                path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height}
-            )
+        height = min(page.evaluate("document.documentElement.scrollHeight"), max_height)
+        page.screenshot(
+            path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height}
+        )
         return path
     finally:
         context.close()
