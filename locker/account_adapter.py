@@ -1,16 +1,19 @@
 """Locker's django-allauth account adapter: how sign-in limits see the client and what they allow,
-and what happens when a mail cannot be sent."""
+how emails name the site (SITE_NAME, SITE_URL), and what happens when a mail cannot be sent."""
 
 from __future__ import annotations
 
 import logging
 import smtplib
+from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal import ratelimit
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -27,6 +30,26 @@ MAIL_FAILED = "_locker_mail_failed"  # set on the request whose mail could not b
 # ACCOUNT_RATE_LIMITS actions, narrowest first (settings.py gives their rates).
 FROM_ADDRESS = "login_failed_from_address"  # one account from one address, with growing waits
 ANYWHERE = "login_failed"  # one address whatever the account; one account from every address
+
+
+def user_display(user) -> str:
+    """How allauth names a customer ("Successfully signed in as …"): the email they signed up with."""
+    return user.email or user.get_username()
+
+
+def site_url(request: HttpRequest | None) -> str:
+    """SITE_URL, else the address this request came to (no trailing slash)."""
+    if settings.SITE_URL or request is None:
+        return settings.SITE_URL
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def on_site(url: str, request: HttpRequest | None) -> str:
+    """A link of ours, on SITE_URL when it is set (allauth builds it from the request's host)."""
+    if not settings.SITE_URL:
+        return url
+    parts = urlsplit(url)
+    return settings.SITE_URL + parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def mail_failed(request: HttpRequest) -> bool:
@@ -104,10 +127,27 @@ class AccountAdapter(DefaultAccountAdapter):
         action, key = self._limit_keys(request, **credentials)[0]
         ratelimit.clear(request, app="allauth.account", action=action, key=key)
 
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return on_site(super().get_reset_password_from_key_url(key), context.request)
+
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation) -> str:
+        return on_site(super().get_email_confirmation_url(request, emailconfirmation), request)
+
+    def format_email_subject(self, subject: str) -> str:
+        # Our own subjects name the site already; allauth's notices ("Password changed") get it.
+        subject = super().format_email_subject(subject)
+        return subject if settings.SITE_NAME in subject else f"{settings.SITE_NAME}: {subject}"
+
     def send_mail(self, template_prefix: str, email: str, context_: dict) -> None:
-        """A mail server that refuses, hangs (EMAIL_TIMEOUT) or errs is logged and answered with a
+        """Every email is signed with SITE_NAME and SITE_URL (allauth's own templates read
+        `current_site`, the Sites framework's "example.com" or the request's host otherwise).
+
+        A mail server that refuses, hangs (EMAIL_TIMEOUT) or errs is logged and answered with a
         page saying so; views that must not go on without their mail (sign-up, password reset,
         locker/account_views.py) see `mail_failed()` and undo their work instead."""
+        url = site_url(context.request)
+        site = SimpleNamespace(name=settings.SITE_NAME, domain=urlsplit(url).netloc)
+        context_ = {"site_url": url, "current_site": site, **context_}
         try:
             super().send_mail(template_prefix, email, context_)
         except OSError as exc:  # smtplib's errors, timeouts and refused connections alike

@@ -24,6 +24,7 @@ from locker.downloads import (
     track_view,
 )
 from locker.forms import DownloadForm, TrackForm
+from locker.history import history_rows
 from locker.models import DownloadEvent
 from locker.pages import fresh_row
 from locker.presenters import present_release
@@ -179,6 +180,12 @@ def stream(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
-    events = DownloadEvent.objects.filter(user=signed_in_user(request)).order_by("-created_at")
+    user = signed_in_user(request)
+    events = DownloadEvent.objects.filter(user=user).order_by("-created_at")
     page = Paginator(events, 25).get_page(request.GET.get("page"))
-    return render(request, "locker/history.html", {"page": page})
+    zone = timezone.get_current_timezone_name()
+    return render(
+        request,
+        "locker/history.html",
+        {"page": page, "rows": history_rows(user, page.object_list), "zone": zone.replace("_", " ")},
+    )

@@ -35,6 +35,7 @@ FILTER_PARAMS = {
     "year": "year",
     "full": "full",
     "hidden": "hidden",
+    "release": "release",
 }
 
 
@@ -51,6 +52,7 @@ class LockerQuery:
     year: int | None = None  # purchase year
     full: bool | None = None  # True: complete albums only; False: single tracks only
     hidden: bool = False  # True: only the releases the customer hid
+    release: int | None = None  # one release, hidden or not (the download history links here)
 
     @classmethod
     def from_params(cls, params) -> LockerQuery:
@@ -66,6 +68,7 @@ class LockerQuery:
             year=_optional_int(params.get("year"), 1900, 2200),
             full={"1": True, "0": False}.get(str(params.get("full") or "").strip()),
             hidden=str(params.get("hidden") or "").strip() == "1",
+            release=_optional_int(params.get("release"), 1, 10**15),
         )
 
     @property
@@ -88,6 +91,7 @@ class LockerQuery:
             "year": "" if self.year is None else str(self.year),
             "full": "" if self.full is None else str(int(self.full)),
             "hidden": "1" if self.hidden else "",
+            "release": "" if self.release is None else str(self.release),
         }
         return values
 

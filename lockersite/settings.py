@@ -233,6 +233,9 @@ STORAGES = {
 
 # Accounts (django-allauth): email + password; 7digital is linked, not used to sign in.
 SITE_NAME = env_str("SITE_NAME", "Locker")
+# The site's own address: the links and signature of every email ("": the address the request
+# that sent the email came to, as in `make run`).
+SITE_URL = env_url("SITE_URL", env_str("SITE_URL")) if env_str("SITE_URL") else ""
 SUPPORT_URL = env_str("SUPPORT_URL", "mailto:support@example.com")
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "locker:locker"
@@ -258,6 +261,7 @@ SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_REAUTHENTICATION_REQUIRED = False
 ACCOUNT_ADAPTER = "locker.account_adapter.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "locker.account_adapter.user_display"  # the email, never a generated username
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # our email subjects name SITE_NAME themselves (templates/account/email)
 # Failed sign-ins (a right password rolls its attempt back; locker/account_adapter.py). One account
 # from one address waits longer and longer: 5 a minute, 10 in 10 minutes, 20 an hour. One address,

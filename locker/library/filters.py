@@ -127,6 +127,8 @@ def _filtered(
         releases = releases.filter(purchase_date__year=query.year)
     if query.full is not None and skip != "full":
         releases = releases.filter(complete_album=query.full)
+    if query.release is not None:
+        return releases.filter(release_id=query.release)  # shown even when hidden
     if skip != "hidden":
         hidden = HiddenRelease.objects.filter(user_id=user_id).values("release_id")
         if query.hidden:
@@ -153,6 +155,7 @@ class Facets:
     full: tuple[Choice, ...] = ()
     hidden: int = 0  # hidden releases the other filters would show
     artist_name: str = ""  # the artist filtered on, when there is one
+    release_title: str = ""  # the release filtered on, when there is one
 
     @property
     def any(self) -> bool:
@@ -219,6 +222,15 @@ def facets(user_id: int, query: LockerQuery, now: datetime | None = None, matche
             .first()
             or ""
         )
+    release_title = ""
+    if query.release is not None:
+        release_title = (
+            customer_releases(user_id)
+            .filter(release_id=query.release)
+            .values_list("title", flat=True)
+            .first()
+            or ""
+        )
     # A choice in the URL that matches nothing still shows as chosen (with its 0), so the form
     # never claims "any" while a filter narrows the page.
     if query.format is not None and not any(c.selected for c in formats):
@@ -227,7 +239,7 @@ def facets(user_id: int, query: LockerQuery, now: datetime | None = None, matche
         types += (Choice(query.type, query.type, 0, True),)
     if query.year is not None and not any(c.selected for c in years):
         years += (Choice(str(query.year), str(query.year), 0, True),)
-    return Facets(states, formats, types, years, full, hidden.count(), artist_name)
+    return Facets(states, formats, types, years, full, hidden.count(), artist_name, release_title)
 
 
 def _format_counts(releases: QuerySet) -> list[tuple[int, str, int]]:

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import json
+
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.urls import path, reverse
-from django.utils.html import format_html
-from django.utils.translation import gettext_lazy
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from locker.support import views
 from locker.support.admin_tools import AuditedLookupMixin, IndexSearchMixin, LockerColumnMixin, locker_link
 from locker.support.models import AuditEntry
 
 User = get_user_model()
+# The admin is the support desk: named for the site, with room for the customers list.
+admin.site.site_header = format_lazy(gettext_lazy("{site} support"), site=settings.SITE_NAME)
+admin.site.site_title = format_lazy(gettext_lazy("{site} support"), site=settings.SITE_NAME)
+admin.site.index_title = gettext_lazy("Support desk")
+admin.site.enable_nav_sidebar = False
+FULL_TIME = "j M Y, H:i:s T"  # seconds and the zone: entries are compared across staff and logs
 
 
 class LinkStatusFilter(admin.SimpleListFilter):
@@ -44,7 +56,7 @@ if admin.site.is_registered(User):
 
 @admin.register(User)
 class CustomerAdmin(IndexSearchMixin, AuditedLookupMixin, LockerColumnMixin, UserAdmin):
-    list_display = ("username", "email", "date_joined", "last_login", "is_staff", "link_status")
+    list_display = ("email", "username", "link_status", "last_login", "date_joined", "is_staff")
     list_filter = (LinkStatusFilter, "is_staff", "is_superuser", "is_active", "groups")
     # Purchase, track and release ids come from the purchases seen in the customer's locker and
     # from their download events; `__exact` on a number skips terms that aren't numbers.
@@ -62,6 +74,10 @@ class CustomerAdmin(IndexSearchMixin, AuditedLookupMixin, LockerColumnMixin, Use
         "download_events__release_id__exact",
     )
     list_select_related = ("sevendigital_link",)
+
+    class Media:
+        css = {"all": ["support/support.css"]}
+
     change_form_template = "admin/support/customer_change_form.html"
 
     @admin.display(description=gettext_lazy("7digital link"), ordering="sevendigital_link__needs_relink")
@@ -101,22 +117,42 @@ class CustomerAdmin(IndexSearchMixin, AuditedLookupMixin, LockerColumnMixin, Use
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only for everyone: entries are written by code and are never edited or deleted here."""
 
-    list_display = ("created_at", "staff_username", "action", "customer_column", "ip_address", "details")
+    list_display = ("when", "staff_username", "action", "customer_column", "ip_address", "details_list")
     list_filter = ("action", "created_at")
     search_fields = ("staff_username", "customer_email", "ip_address")
     date_hierarchy = "created_at"
     readonly_fields = (
-        "created_at",
+        "when",
         "staff",
         "staff_username",
         "action",
         "customer",
         "customer_email",
-        "details",
+        "details_json",
         "ip_address",
     )
     fields = readonly_fields
     actions = None
+
+    class Media:
+        css = {"all": ["support/support.css"]}
+
+    @admin.display(description=gettext_lazy("when"), ordering="created_at")
+    def when(self, entry: AuditEntry) -> str:
+        local = timezone.localtime(entry.created_at)
+        return format_html('<time datetime="{}">{}</time>', local.isoformat(), date_format(local, FULL_TIME))
+
+    @admin.display(description=gettext_lazy("details"))
+    def details_list(self, entry: AuditEntry) -> str:
+        if not entry.details:
+            return "-"
+        rows = format_html_join("", "<dt>{}</dt><dd>{}</dd>", _flat(entry.details))
+        return format_html('<dl class="audit-details">{}</dl>', rows)
+
+    @admin.display(description=gettext_lazy("details"))
+    def details_json(self, entry: AuditEntry) -> str:
+        text = json.dumps(entry.details, indent=2, ensure_ascii=False, sort_keys=True)
+        return format_html('<pre class="audit-json">{}</pre>', text)
 
     @admin.display(description=gettext_lazy("customer"), ordering="customer_email")
     def customer_column(self, entry: AuditEntry) -> str:
@@ -133,3 +169,19 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+def _flat(details: dict, prefix: str = "") -> list[tuple[str, str]]:
+    """("search.q", "tide") pairs, in the order they were recorded; lists joined by commas."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in details.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            pairs += _flat(value, f"{name}.")
+        elif isinstance(value, list):
+            pairs.append((name, ", ".join(str(v) for v in value)))
+        elif isinstance(value, bool):
+            pairs.append((name, gettext("Yes") if value else gettext("No")))
+        else:
+            pairs.append((name, "-" if value is None else str(value)))
+    return pairs

@@ -78,7 +78,7 @@ def sign_in(page, email: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label(re.compile("^Email")).fill(email)
     page.get_by_label(re.compile("^Password")).fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:

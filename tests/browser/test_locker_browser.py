@@ -17,9 +17,9 @@ def sign_up_and_link(page, sandbox, email="newcomer@example.com"):
     page.get_by_label("Email").fill(email)
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
     page.get_by_label(re.compile(r"^Password \(again\)")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
     # Mandatory verification: the address is confirmed from the mailed link before the locker opens.
-    expect(page.get_by_role("heading", name=re.compile("Verify Your Email Address", re.I))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Verify your email address", re.I))).to_be_visible()
     link = re.search(r"https?://\S+/accounts/confirm-email/[^\s/]+/", mail.outbox[-1].body).group(0)
     page.goto(link)
     page.get_by_role("button", name="Confirm").click()

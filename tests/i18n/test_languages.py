@@ -154,7 +154,8 @@ def test_history_times_are_in_the_customer_s_zone_and_language(customer, client,
     client.login(email=customer.email, password=PASSWORD)
     html = client.get("/locker/history/").content.decode()
     assert "6. März 2026 00:30" in html  # 23:30 UTC is past midnight in Berlin, said in German
-    assert "<td>Download gestartet</td>" in html
+    assert '<td data-label="Ergebnis">Download gestartet</td>' in html
+    assert "Zeitpunkt (Europe/Berlin)" in html  # the zone is named, in the column heading too
 
 
 @pytest.mark.parametrize(
