@@ -3,7 +3,7 @@
 // Markup (locker/templates/locker/_track.html, _release.html): in the row's download form, after the
 // Download button, a.formats[data-formats="55 33"], a plain link to the track's own page (which has
 // a button per format) for browsers without JavaScript; and once per release a
-// <template class="format-menu"> with one menu item per format, each a submit button of the form
+// <template class="format-items"> with one menu item per format, each a submit button of the form
 // (name=format). This script makes the link a menu button and builds its menu only when it opens,
 // so a page of 500 rows carries no menus: the items submit the row's form as its Download button
 // does (htmx posts it). Keys: Enter, Space or Down opens on the first item, Up on the last; in the
@@ -33,7 +33,7 @@
 
   function build(button) {
     var row = button.closest("li"), article = button.closest("article");
-    var template = article && article.querySelector("template.format-menu");
+    var template = article && article.querySelector("template.format-items");
     if (!row || !template) return null;
     var wanted = (button.getAttribute("data-formats") || "").split(" ");
     var main = row.querySelector("button.download");
