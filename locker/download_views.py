@@ -116,8 +116,10 @@ def _refuse(
     relink = refusal.outcome == DownloadEvent.Outcome.RELINK
     context: dict[str, object]
     if request.htmx and track is not None:
+        # The row's fresh state, in place of the row (the request came from the release's form).
         context = {"track": track, "release": refusal.release, "flash": refusal.message}
         response = render(request, "locker/_track.html", context, status=refusal.status)
+        response = reswap(retarget(response, f"#{track.dom_id}"), "outerHTML")
     elif request.htmx:
         context = {"message": refusal.message, "relink": relink}
         response = render(request, "locker/_flash.html", context, status=refusal.status)

@@ -136,9 +136,21 @@
   }
   // A download button's answer: HX-Redirect to the signed media URL. Run it in the frame instead
   // of letting htmx send this whole page there, then refresh the row as htmx would have.
+  // The request came from a release's download form (_download_forms.html), its track from the
+  // button that submitted it (a menu item may be gone by now): the row is track-<release>-<track>.
+  function rowOf(detail) {
+    var data = detail.requestConfig && detail.requestConfig.formData;
+    if (!data || !data.get || !data.get("track") || !data.get("format")) return null;
+    return document.getElementById("track-" + data.get("release") + "-" + data.get("track"));
+  }
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var row = rowOf(e.detail), button = row && row.querySelector("button.download");
+    if (button) button.classList.add("is-starting");
+  });
   document.addEventListener("htmx:beforeOnLoad", function (e) {
-    var xhr = e.detail.xhr, url = xhr.getResponseHeader("HX-Redirect");
-    var row = e.detail.elt.closest && e.detail.elt.closest("li[id^='track-']");
+    var xhr = e.detail.xhr, url = xhr.getResponseHeader("HX-Redirect"), row = rowOf(e.detail);
+    var button = row && row.querySelector("button.download");
+    if (button) button.classList.remove("is-starting");
     if (!url || !row) return;
     e.preventDefault();
     startDownload(url, xhr.getResponseHeader("X-Download-Refused-Url"), row.id);
@@ -169,7 +181,7 @@
     var article = form.closest("article"), format = form.querySelector("select[name=format]").value;
     var status = form.querySelector("[data-download-status]"), start = form.querySelector("button[type=submit]");
     var rows = Array.prototype.slice.call(article.querySelectorAll("li[id^='track-']")).filter(function (row) {
-      var button = row.querySelector("button.download[name=format]");
+      var button = row.querySelector("button.download");
       return button && !button.disabled;
     });
     var started = 0, skipped = Number(form.dataset.skipped || 0);
@@ -183,10 +195,10 @@
     function next(i) {
       if (i >= rows.length) { finish(); return; }
       status.textContent = interpolate(gettext("Starting download %(number)s of %(total)s…"), { number: i + 1, total: rows.length }, true);
-      var row = rows[i], own = row.querySelector("button.download[name=format]").value;
+      // The row's button submits its format's form: form="dl-<release>-<format>", value=the track.
+      var row = rows[i], button = row.querySelector("button.download"), own = button.getAttribute("form").split("-")[2];
       var menu = row.querySelector("a.formats"), offered = [own].concat(menu ? menu.getAttribute("data-formats").split(" ") : []);
-      var fields = { release: form.dataset.release, track: row.querySelector("input[name=track]").value };
-      fields.format = offered.indexOf(format) >= 0 ? format : own;
+      var fields = { release: form.dataset.release, track: button.value, format: offered.indexOf(format) >= 0 ? format : own };
       post(form.action, fields)
         .then(function (r) {
           var url = r.headers.get("HX-Redirect");

@@ -12,7 +12,7 @@ from django.test import Client
 from locker import throttle
 from locker.library import sync
 from locker.models import AccountSettings, DownloadEvent
-from tests.helpers import link_to_sandbox
+from tests.helpers import download_buttons, link_to_sandbox
 
 EMAIL = "small@sandbox.test"
 
@@ -25,7 +25,7 @@ def track_rows(client) -> list[dict]:
             "release": int(release),
             "track": int(track),
             # The Download button's format, then the menu's (its link lists their ids).
-            "formats": [int(f) for f in re.findall(r'name="format" value="(\d+)"', body)]
+            "formats": [b["format"] for b in download_buttons(body)]
             + [int(f) for ids in re.findall(r'data-formats="([\d ]+)"', body) for f in ids.split()],
         }
         for state, release, track, body in re.findall(
