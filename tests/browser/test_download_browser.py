@@ -111,6 +111,7 @@ def test_the_format_menu_by_keyboard_alone(page, linked_customer, sandboxed):
     """APG menu button: Enter opens on the first item, arrows move, Escape closes and returns
     focus, Enter on an item downloads in that format; the row's buttons never move."""
     sign_in(page, linked_customer.email, PASSWORD)
+    assert axe_violations(page) == []  # (reloads the page with axe-core)
     row = page.locator("li.state-downloadable", has=page.locator("a.formats")).first
     row_id = row.get_attribute("id")
     _, release_id, track_id = row_id.split("-")
@@ -127,6 +128,11 @@ def test_the_format_menu_by_keyboard_alone(page, linked_customer, sandboxed):
     expect(more).to_have_attribute("aria-expanded", "true")
     first = menu.get_by_role("menuitem", name="Download AAC 320")
     expect(first).to_be_focused()
+    serious = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)"
+    )
+    assert serious == []  # the open menu too
     page.keyboard.press("ArrowDown")  # one other format: Down wraps to it again
     expect(first).to_be_focused()
     page.keyboard.press("Escape")
