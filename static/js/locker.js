@@ -157,6 +157,29 @@
     htmx.trigger(row, "locker-downloaded");
   });
 
+  // ---- A row says its track once: its id (track-<release>-<track>), its title and artist. Its
+  // Play button gets them from there, as the player reads them: data-release, data-track,
+  // data-title and data-artist (the track's own artist, else the release's). ----
+  function textOf(el) {
+    if (!el) return "";
+    return Array.prototype.map.call(el.childNodes, function (node) {
+      return node.classList && node.classList.contains("version") ? "" : node.textContent;
+    }).join("").trim();
+  }
+  function labelPlayButtons(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("button[data-play]:not([data-track])"), function (button) {
+      var row = button.closest("li[id^='track-']"), article = row && row.closest("article");
+      if (!row) return;
+      var ids = row.id.split("-");
+      button.dataset.release = ids[1];
+      button.dataset.track = ids[2];
+      button.dataset.title = textOf(row.querySelector(".title"));
+      button.dataset.artist = textOf(row.querySelector(".track-artist") || (article && article.querySelector(".artist")));
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { labelPlayButtons(document); });
+  document.addEventListener("htmx:load", function (e) { labelPlayButtons(e.target.parentNode || e.target); });
+
   // ---- After a download the row is read again (its state, "Download started"), once 7digital
   // has had a moment to count it. The list says where a row comes from: data-track-url, with
   // /0/0/ standing for the release and track ids of the row's id (track-<release>-<track>). ----
