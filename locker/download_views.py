@@ -24,7 +24,7 @@ from locker.downloads import (
 )
 from locker.forms import DownloadForm, TrackForm
 from locker.models import DownloadEvent
-from locker.pages import fresh_row
+from locker.pages import fresh_release, fresh_row
 from locker.presenters import present_release
 from locker.sevendigital import client as sevendigital
 from locker.typed_requests import HtmxHttpRequest, signed_in_user
@@ -149,6 +149,21 @@ def track_row(request: HtmxHttpRequest, release_id: int, track_id: int) -> HttpR
     if request.htmx:
         return render(request, "locker/_track.html", {"track": track, "release": release})
     return render(request, "locker/track.html", {"track": track, "release": release, "all_formats": True})
+
+
+@login_required
+@require_GET
+@never_cache
+def download_all(request: HtmxHttpRequest, release_id: int) -> HttpResponse:
+    """ "Download all"'s panel for one release, read afresh when the customer opens it."""
+    link = linking.get_link(signed_in_user(request))
+    if link is None:
+        return HttpResponse(status=404)
+    try:
+        release = fresh_release(link, release_id)
+    except DownloadRefused as refusal:
+        return _refuse(request, refusal)
+    return render(request, "locker/_download_all_panel.html", {"release": release})
 
 
 @login_required
