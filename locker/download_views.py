@@ -10,12 +10,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 
-from locker import linking, throttle
+from locker import linking, throttle, wording
 from locker.downloads import (
     DownloadRefused,
     authorise_download,
@@ -26,7 +25,7 @@ from locker.downloads import (
 from locker.forms import DownloadForm, TrackForm
 from locker.history import history_rows
 from locker.models import DownloadEvent
-from locker.pages import fresh_row
+from locker.pages import fresh_release, fresh_row
 from locker.presenters import present_release
 from locker.sevendigital import client as sevendigital
 from locker.typed_requests import HtmxHttpRequest, signed_in_user
@@ -36,10 +35,7 @@ PLAYS_PER_MINUTE = 60
 DOUBLE_CLICK_SECONDS = 5
 # Where the page reports that the media host refused a download it started (see locker.js).
 REFUSED_HEADER = "X-Download-Refused-Url"
-UPSTREAM_REFUSAL = gettext_lazy(
-    "7digital's download server refused that download, so it didn't start. "
-    "The track's current state is shown below."
-)
+UPSTREAM_REFUSAL = wording.MEDIA_HOST_REFUSED
 
 
 @login_required
@@ -121,8 +117,10 @@ def _refuse(
     relink = refusal.outcome == DownloadEvent.Outcome.RELINK
     context: dict[str, object]
     if request.htmx and track is not None:
+        # The row's fresh state, in place of the row (the request came from the release's form).
         context = {"track": track, "release": refusal.release, "flash": refusal.message}
         response = render(request, "locker/_track.html", context, status=refusal.status)
+        response = reswap(retarget(response, f"#{track.dom_id}"), "outerHTML")
     elif request.htmx:
         context = {"message": refusal.message, "relink": relink}
         response = render(request, "locker/_flash.html", context, status=refusal.status)
@@ -138,7 +136,8 @@ def _refuse(
 @require_GET
 @never_cache
 def track_row(request: HtmxHttpRequest, release_id: int, track_id: int) -> HttpResponse:
-    """The fresh state of one row, fetched by htmx after a download."""
+    """The fresh state of one row, fetched by htmx after a download; without htmx, the track's own
+    page with a Download button per format (the row's format menu, for browsers without JavaScript)."""
     link = linking.get_link(signed_in_user(request))
     if link is None:
         return HttpResponse(status=404)
@@ -146,7 +145,26 @@ def track_row(request: HtmxHttpRequest, release_id: int, track_id: int) -> HttpR
         release, track = fresh_row(link, release_id, track_id)
     except DownloadRefused as refusal:
         return _refuse(request, refusal)
-    return render(request, "locker/_track.html", {"track": track, "release": release})
+    if track is None:
+        return HttpResponse(status=404)
+    if request.htmx:
+        return render(request, "locker/_track.html", {"track": track, "release": release})
+    return render(request, "locker/track.html", {"track": track, "release": release, "all_formats": True})
+
+
+@login_required
+@require_GET
+@never_cache
+def download_all(request: HtmxHttpRequest, release_id: int) -> HttpResponse:
+    """ "Download all"'s panel for one release, read afresh when the customer opens it."""
+    link = linking.get_link(signed_in_user(request))
+    if link is None:
+        return HttpResponse(status=404)
+    try:
+        release = fresh_release(link, release_id)
+    except DownloadRefused as refusal:
+        return _refuse(request, refusal)
+    return render(request, "locker/_download_all_panel.html", {"release": release})
 
 
 @login_required

@@ -30,12 +30,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from locker import locker_cache
-from locker.downloads import find_track, last_downloads, track_view
+from locker import locker_cache, preferences, wording
+from locker.downloads import find_release, find_track, last_downloads, track_view
 from locker.library import filters, search, sync
 from locker.library.models import SyncState
 from locker.library.read import read_narrowed
-from locker.loader import RELINK_MESSAGE, LockerResult, load_locker
+from locker.loader import LockerResult, load_locker
 from locker.models import SevenDigitalLink
 from locker.presenters import PageView, ReleaseView, TrackView, present_page, present_release
 from locker.query import PAGE_SIZES, SORT_LABELS, LockerQuery
@@ -50,10 +50,9 @@ logger = logging.getLogger(__name__)
 CSRF_MARK = "<!--csrf-token-->"
 BODY_MARK = "<!--locker-body-->"
 CARDS_MARK = "<!--locker-cards-->"  # where the release cards' cached bytes are spliced in
-VERSION = "i1"  # bumped when cached HTML changes shape, so rolling deploys never mix them
+VERSION = "i2"  # bumped when cached HTML changes shape, so rolling deploys never mix them
 PAGE_SECONDS = 3600
 CARD_SECONDS = 24 * 3600
-PAUSED_MESSAGE = "7digital isn't answering right now."
 BODY_TEMPLATE = "locker/locker.html#body"
 
 
@@ -154,9 +153,9 @@ def _index_result(
 
     page, narrowed = read_narrowed(link.user_id, query, find)
     if link.needs_relink:
-        return LockerResult(page, stale=True, error=str(RELINK_MESSAGE), relink=True), narrowed
+        return LockerResult(page, stale=True, error=str(wording.RELINK), relink=True), narrowed
     if breaker.paused():  # the download view could not re-check with 7digital now
-        return LockerResult(page, stale=True, error=PAUSED_MESSAGE), narrowed
+        return LockerResult(page, stale=True, error=str(wording.UPSTREAM_QUIET)), narrowed
     return LockerResult(page), narrowed
 
 
@@ -175,7 +174,7 @@ def present_result(link: SevenDigitalLink, result: LockerResult) -> PageView | N
     return present_page(
         result.page,
         downloads_enabled=result.downloads_enabled,
-        preferred_format=link.preferred_format_id,
+        preferred_format=preferences.download_format(link.user_id),
         last_downloads=last_downloads(link.user_id, track_ids),
     )
 
@@ -423,6 +422,19 @@ def _seconds_fresh(view: PageView | None) -> int:
     return max(1, min(PAGE_SECONDS, int((min(future) - now).total_seconds())))
 
 
+def fresh_release(link: SevenDigitalLink, release_id: int) -> ReleaseView:
+    """One release re-read from 7digital ("Download all" says what will happen to each track).
+    Raises downloads.DownloadRefused."""
+    item = find_release(link, release_id)
+    track_ids = [t.track.id for t in item.tracks]
+    return present_release(
+        item,
+        now=timezone.now(),
+        preferred_format=preferences.download_format(link.user_id),
+        last_downloads=last_downloads(link.user_id, track_ids),
+    )
+
+
 def fresh_row(link: SevenDigitalLink, release_id: int, track_id: int) -> tuple[ReleaseView, TrackView | None]:
     """One track re-read from 7digital (after a download), its answer written into the index.
     Raises downloads.DownloadRefused."""
@@ -431,7 +443,7 @@ def fresh_row(link: SevenDigitalLink, release_id: int, track_id: int) -> tuple[R
     release = present_release(
         found.item,
         now=timezone.now(),
-        preferred_format=link.preferred_format_id,
+        preferred_format=preferences.download_format(link.user_id),
         last_downloads=last_downloads(link.user_id, [track_id]),
     )
     return release, track_view(release, track_id)

@@ -11,11 +11,21 @@ urlpatterns = [
     path("locker/account/", views.account, name="account"),
     path("locker/unlink/", views.unlink, name="unlink"),
     path("locker/account/time-zone/", preference_views.set_time_zone, name="time_zone"),
+    path(
+        "locker/account/download-format/",
+        preference_views.set_download_format,
+        name="download_format",
+    ),
     path("locker/download/", download_views.download, name="download"),
     path(
         "locker/download/<int:event_id>/refused/",
         download_views.download_refused,
         name="download_refused",
+    ),
+    path(
+        "locker/releases/<int:release_id>/download-all/",
+        download_views.download_all,
+        name="download_all",
     ),
     path("locker/stream/", download_views.stream, name="stream"),
     path("locker/history/", download_views.history, name="history"),

@@ -57,42 +57,99 @@
   }
   // A download button's answer: HX-Redirect to the signed media URL. Run it in the frame instead
   // of letting htmx send this whole page there, then refresh the row as htmx would have.
+  // The request came from a release's download form (_download_forms.html), its track from the
+  // button that submitted it (a menu item may be gone by now): the row is track-<release>-<track>.
+  function rowOf(detail) {
+    var data = detail.requestConfig && detail.requestConfig.formData;
+    if (!data || !data.get || !data.get("track") || !data.get("format")) return null;
+    return document.getElementById("track-" + data.get("release") + "-" + data.get("track"));
+  }
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var row = rowOf(e.detail), button = row && row.querySelector("button.download");
+    if (button) button.classList.add("is-starting");
+  });
   document.addEventListener("htmx:beforeOnLoad", function (e) {
-    var xhr = e.detail.xhr, url = xhr.getResponseHeader("HX-Redirect");
-    var row = e.detail.elt.closest && e.detail.elt.closest("li[id^='track-']");
+    var xhr = e.detail.xhr, url = xhr.getResponseHeader("HX-Redirect"), row = rowOf(e.detail);
+    var button = row && row.querySelector("button.download");
+    if (button) button.classList.remove("is-starting");
     if (!url || !row) return;
     e.preventDefault();
     startDownload(url, xhr.getResponseHeader("X-Download-Refused-Url"), row.id);
     htmx.trigger(row, "locker-downloaded");
   });
 
-  // ---- Download all: each downloadable track through the same download view, one by one. ----
+  // ---- A row says its track once: its id (track-<release>-<track>), its title and artist. Its
+  // Play button gets them from there, as the player reads them: data-release, data-track,
+  // data-title and data-artist (the track's own artist, else the release's). ----
+  function textOf(el) {
+    if (!el) return "";
+    return Array.prototype.map.call(el.childNodes, function (node) {
+      return node.classList && node.classList.contains("version") ? "" : node.textContent;
+    }).join("").trim();
+  }
+  function labelPlayButtons(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("button[data-play]:not([data-track])"), function (button) {
+      var row = button.closest("li[id^='track-']"), article = row && row.closest("article");
+      if (!row) return;
+      var ids = row.id.split("-");
+      button.dataset.release = ids[1];
+      button.dataset.track = ids[2];
+      button.dataset.title = textOf(row.querySelector(".title"));
+      button.dataset.artist = textOf(row.querySelector(".track-artist") || (article && article.querySelector(".artist")));
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { labelPlayButtons(document); });
+  document.addEventListener("htmx:load", function (e) { labelPlayButtons(e.target.parentNode || e.target); });
+
+  // ---- After a download the row is read again (its state, "Download started"), once 7digital
+  // has had a moment to count it. The list says where a row comes from: data-track-url, with
+  // /0/0/ standing for the release and track ids of the row's id (track-<release>-<track>). ----
+  function refreshRow(rowId, delay) {
+    setTimeout(function () {
+      var row = document.getElementById(rowId), list = row && row.closest("[data-track-url]");
+      if (!list || !window.htmx) return;
+      var ids = rowId.split("-");
+      htmx.ajax("GET", list.getAttribute("data-track-url").replace("/0/0/", "/" + ids[1] + "/" + ids[2] + "/"),
+        { source: row, target: row, swap: "outerHTML" });
+    }, delay);
+  }
+  document.addEventListener("locker-downloaded", function (e) {
+    var row = e.target.closest && e.target.closest("li[id^='track-']");
+    if (row) refreshRow(row.id, 1500);
+  });
+
+  // ---- Download all: each downloadable row of the release through the same download view, one
+  // by one, in the chosen format where the track offers it, else in the row's own (its Download
+  // button's). It ends by saying what happened: "10 downloads started, 2 skipped." ----
   function downloadAll(form) {
-    var format = form.querySelector("select[name=format]").value;
-    var status = form.querySelector("[data-download-status]");
-    var tracks = Array.prototype.slice.call(form.querySelectorAll("input[name=track]"));
-    var done = 0, failed = 0;
+    var article = form.closest("article"), format = form.querySelector("select[name=format]").value;
+    var status = form.querySelector("[data-download-status]"), start = form.querySelector("button[type=submit]");
+    var rows = Array.prototype.slice.call(article.querySelectorAll("li[id^='track-']")).filter(function (row) {
+      var button = row.querySelector("button.download");
+      return button && !button.disabled;
+    });
+    var started = 0, skipped = Number(form.dataset.skipped || 0);
+    start.disabled = true;
+    function finish() {
+      var done = interpolate(ngettext("%(count)s download started", "%(count)s downloads started", started), { count: started }, true);
+      var left = interpolate(ngettext("%(count)s skipped", "%(count)s skipped", skipped), { count: skipped }, true);
+      status.textContent = skipped ? interpolate(gettext("%(started)s, %(skipped)s."), { started: done, skipped: left }, true) : done + ".";
+      start.disabled = false;
+    }
     function next(i) {
-      if (i >= tracks.length) {
-        var started = interpolate(ngettext("Started %(count)s download.", "Started %(count)s downloads.", done), { count: done }, true);
-        status.textContent = failed
-          ? started + " " + interpolate(ngettext("%(count)s could not start.", "%(count)s could not start.", failed), { count: failed }, true)
-          : started;
-        return;
-      }
-      status.textContent = interpolate(gettext("Starting download %(number)s of %(total)s…"), { number: i + 1, total: tracks.length }, true);
-      var release = form.dataset.release, track = tracks[i].value;
-      var offered = (tracks[i].dataset.formats || "").split(",");
-      var chosen = offered.indexOf(format) >= 0 ? format : offered[0];
-      post(form.action, { release: release, track: track, format: chosen })
+      if (i >= rows.length) { finish(); return; }
+      status.textContent = interpolate(gettext("Starting download %(number)s of %(total)s…"), { number: i + 1, total: rows.length }, true);
+      // The row's button submits its format's form: form="dl-<release>-<format>", value=the track.
+      var row = rows[i], button = row.querySelector("button.download"), own = button.getAttribute("form").split("-")[2];
+      var menu = row.querySelector("a.formats"), offered = [own].concat(menu ? menu.getAttribute("data-formats").split(" ") : []);
+      var fields = { release: form.dataset.release, track: button.value, format: offered.indexOf(format) >= 0 ? format : own };
+      post(form.action, fields)
         .then(function (r) {
-          var url = r.headers.get("HX-Redirect"), rowId = "track-" + release + "-" + track;
-          if (url) { startDownload(url, r.headers.get("X-Download-Refused-Url"), rowId); done++; } else { failed++; }
-          var row = document.getElementById(rowId);
-          if (row && window.htmx) setTimeout(function () { htmx.trigger(row, "locker-downloaded"); }, 200);
-          setTimeout(function () { next(i + 1); }, 1500);
-        })
-        .catch(function () { failed++; next(i + 1); });
+          var url = r.headers.get("HX-Redirect");
+          if (url) { startDownload(url, r.headers.get("X-Download-Refused-Url"), row.id); started++; } else { skipped++; }
+          refreshRow(row.id, 200);
+        }, function () { skipped++; })
+        .then(function () { setTimeout(function () { next(i + 1); }, 1500); });
     }
     next(0);
   }
