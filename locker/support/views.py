@@ -19,12 +19,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, gettext_lazy
 
-from locker import linking, locker_cache, pages
+from locker import linking, locker_cache, pages, preferences
 from locker.library import filters, sync
-from locker.library.models import IndexedTrack
 from locker.loader import LockerResult
 from locker.models import DownloadEvent, SevenDigitalLink
-from locker.presenters import format_label
 from locker.query import PAGE_SIZES, SORT_LABELS, LockerQuery
 from locker.support import audit
 from locker.support.admin_tools import can_look_up, locker_url
@@ -128,7 +126,7 @@ def locker(request: HttpRequest, model_admin, user_id: int) -> HttpResponse:
         "page_sizes": PAGE_SIZES,
         "history": history,
         "index": sync.state(customer.pk),
-        "preferred_format": _format_name(customer, link.preferred_format_id if link else None),
+        "preferred_format": preferences.download_format(customer.pk),
         "indexed": bool(found and found.indexed),
         "actions": [a for a in ACTIONS.values() if link or not a.needs_link],
         **_search_context(found),
@@ -217,23 +215,3 @@ def _perform(request: HttpRequest, chosen: SupportAction, customer, link) -> tup
     return True, gettext("The 7digital account of %(who)s was unlinked and its access keys deleted.") % {
         "who": who
     }
-
-
-def _format_name(customer, format_id: int | None) -> str:
-    """A format id by its name ("FLAC", "MP3 320"), as the customer's own downloads or locker
-    describe it; "" when none of them does."""
-    if format_id is None:
-        return ""
-    described = (
-        DownloadEvent.objects.filter(user=customer, format_id=format_id)
-        .exclude(format_description="")
-        .values_list("format_description", flat=True)
-        .first()
-    )
-    if described:
-        return described
-    for urls in IndexedTrack.objects.filter(user=customer).values_list("download_urls", flat=True)[:500]:
-        for url in urls:
-            if url.get("format_id") == format_id and url.get("description"):
-                return format_label(url["description"])
-    return ""
