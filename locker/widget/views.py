@@ -28,6 +28,7 @@ from locker.widget import auth
 from locker.widget.framing import allowed_origins, framable, own_origin
 from locker.widget.models import Partner
 from locker.widget.options import LAYOUTS, THEMES, WidgetOptions
+from locker.widget.refusals import refusal_for
 from locker.widget.tokens import InvalidWidgetToken, claimed_partner
 
 logger = logging.getLogger(__name__)
@@ -39,10 +40,6 @@ LABELS = {
     "light": pgettext_lazy("theme", "Light"),
     "dark": pgettext_lazy("theme", "Dark"),
 }
-
-AUTH_FAILED = gettext_lazy(
-    "This music widget could not sign you in: its link has expired or is not valid. Reload the page to try again."
-)
 
 
 @require_GET
@@ -63,7 +60,11 @@ def locker(request: HttpRequest) -> HttpResponse:
         _scrub_token(request)
         partner = refusal.partner or claimed_partner(request.GET.get("token", ""))
         logger.info("widget token refused: %s (partner %s)", refusal.reason, partner.slug if partner else "-")
-        context = {"options": options, "message": AUTH_FAILED, "config": _config(request, partner, "")}
+        context = {
+            "options": options,
+            "refusal": refusal_for(refusal.reason, partner),
+            "config": _config(request, partner, ""),
+        }
         response = render(request, "widget/error.html", context, status=401)
         response["Referrer-Policy"] = "no-referrer"
         return framable(request, response, partner)

@@ -298,6 +298,10 @@
     window.addEventListener("load", scheduleResize);
     send("ready", { height: lastHeight });
     var error = document.querySelector("[data-widget-error]");
-    if (error) send("error", { code: error.getAttribute("data-widget-error"), message: error.textContent.trim().replace(/\s+/g, " ") });
+    if (error) {
+      var said = { code: error.getAttribute("data-widget-error"), message: error.querySelector("p").textContent.trim().replace(/\s+/g, " ") };
+      if (error.hasAttribute("data-reason")) said.reason = error.getAttribute("data-reason");
+      send("error", said);
+    }
   });
 })();

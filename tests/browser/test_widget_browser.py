@@ -233,20 +233,39 @@ def test_a_page_from_an_origin_not_allowed_cannot_frame_the_widget(
     assert page.locator("iframe[data-locker-widget]").evaluate("el => el.style.height") == ""
 
 
-def test_an_expired_token_tells_the_partner(partner_page, partner_site, live_server, linked_customer):
-    from locker.widget import tokens
+@pytest.mark.parametrize(
+    ("reason", "words"),
+    [
+        ("expired", "has expired. Reload the page"),
+        ("replayed", "already been used, so reloading won't help. Go back to Record Shop"),
+        ("unknown-customer", "there is no Locker account with your email address"),
+        ("unverified-email", "isn't confirmed yet"),
+    ],
+)
+def test_a_refused_token_tells_the_partner_and_the_customer_why(
+    partner_page, partner_site, live_server, linked_customer, reason, words
+):
+    from allauth.account.models import EmailAddress
+
+    from locker.widget import auth, tokens
 
     partner = make_partner("record-shop", partner_site.origin)
-    token = tokens.mint(partner.slug, partner.secret, subject=linked_customer.email, now=0)
+    email = "nobody@example.com" if reason == "unknown-customer" else linked_customer.email
+    token = tokens.mint(partner.slug, partner.secret, subject=email, now=0 if reason == "expired" else None)
+    if reason == "replayed":
+        auth.exchange({"token": token})
+    if reason == "unverified-email":
+        EmailAddress.objects.filter(user=linked_customer).update(verified=False)
     partner_site.pages["/"] = snippet_page(live_server.url, token)
     page = partner_page
     page.goto(f"{partner_site.origin}/")
-    expect(page.frame_locator("iframe[data-locker-widget]").get_by_role("alert")).to_contain_text(
-        "could not sign you in"
-    )
+    alert = page.frame_locator("iframe[data-locker-widget]").get_by_role("alert")
+    expect(alert).to_contain_text("could not sign you in")
+    expect(alert).to_contain_text(words)
     page.wait_for_function("window.__events.some(function (e) { return e.type === 'error'; })")
     error = next(e for e in page.evaluate("window.__events") if e["type"] == "error")
-    assert error["code"] == "auth"
+    assert (error["code"], error["reason"]) == ("auth", reason)
+    assert words in error["message"]
 
 
 @pytest.mark.parametrize(
