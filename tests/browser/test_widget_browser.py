@@ -308,6 +308,22 @@ def test_the_embed_page_previews_and_offers_the_snippet(page, linked_customer, l
     screenshot(page, "widget-embed-page")
 
 
+def test_the_embed_page_fits_a_phone(browser, live_server, sandboxed, linked_customer):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in(page, linked_customer.email, PASSWORD)
+    page.goto("/widget/")
+    preview = page.frame_locator("#widget-preview")
+    expect(preview.get_by_role("article")).to_have_count(4)
+    # Nothing widens the page: the snippet's long lines scroll inside their own box.
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    box = page.locator("#widget-preview").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    widget = page.locator("#widget-preview").element_handle().content_frame()
+    assert widget.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    context.close()
+
+
 @pytest.mark.parametrize("query", ["", "&layout=full&theme=dark&accent=ffcc00&bg=102030"])
 def test_the_widget_has_no_serious_accessibility_violations(page, shop, query):
     # The token works once, so axe goes in before the first load (an init script is outside the CSP).
