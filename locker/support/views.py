@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext, gettext_lazy
 
 from locker import linking, locker_cache, pages
+from locker.layouts import SUPPORT
 from locker.library import filters, sync
 from locker.loader import LockerResult
 from locker.models import DownloadEvent, SevenDigitalLink
@@ -128,6 +129,7 @@ def locker(request: HttpRequest, model_admin, user_id: int) -> HttpResponse:
         "index": sync.state(customer.pk),
         "indexed": bool(found and found.indexed),
         "actions": [a for a in ACTIONS.values() if link or not a.needs_link],
+        "layout": SUPPORT,
         **_search_context(found),
     }
     return TemplateResponse(request, "admin/support/locker.html", context)

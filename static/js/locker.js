@@ -1,4 +1,5 @@
-// Locker's small bit of JavaScript: the player bar, "Download all" and a history guard. Everything else is htmx.
+// Locker's small bit of JavaScript: the player bar, "Download all" and a history guard. Downloads are
+// downloads.js; everything else is htmx.
 (function () {
   "use strict";
   // Words come from Django's JavaScriptCatalog (/jsi18n/), loaded before this script.
@@ -101,50 +102,6 @@
     },
   };
 
-  // ---- Downloads run in a hidden frame. The file never loads a document there (it becomes a
-  // download and this page stays); a refusal from the media host (7digital's XML error) does load,
-  // in the frame instead of replacing this page. Then the download view's refusal URL records it
-  // and answers the row's fresh state with what happened. ----
-  function startDownload(url, refusedUrl, rowId) {
-    var frame = document.createElement("iframe");
-    frame.hidden = true;
-    frame.setAttribute("aria-hidden", "true");
-    frame.tabIndex = -1;
-    frame.addEventListener("load", function () {
-      frame.remove();
-      if (!refusedUrl) return;
-      post(refusedUrl, {})
-        .then(function (r) { return r.status === 200 ? r.text() : ""; })
-        .then(function (html) {
-          var row = document.getElementById(rowId);
-          if (!html) return;
-          if (row && window.htmx) htmx.swap(row, html, { swapStyle: "outerHTML" });
-          else showFlash(gettext("7digital's download server refused that download, so it didn't start."));
-        });
-    }, { once: true });
-    frame.src = url;
-    document.body.appendChild(frame);
-  }
-  function showFlash(message) {
-    var flash = document.getElementById("flash");
-    if (!flash) return;
-    var p = document.createElement("p");
-    p.className = "notice notice-warning";
-    p.setAttribute("role", "alert");
-    p.textContent = message;
-    flash.replaceChildren(p);
-  }
-  // A download button's answer: HX-Redirect to the signed media URL. Run it in the frame instead
-  // of letting htmx send this whole page there, then refresh the row as htmx would have.
-  document.addEventListener("htmx:beforeOnLoad", function (e) {
-    var xhr = e.detail.xhr, url = xhr.getResponseHeader("HX-Redirect");
-    var row = e.detail.elt.closest && e.detail.elt.closest("li[id^='track-']");
-    if (!url || !row) return;
-    e.preventDefault();
-    startDownload(url, xhr.getResponseHeader("X-Download-Refused-Url"), row.id);
-    htmx.trigger(row, "locker-downloaded");
-  });
-
   // ---- Download all: each downloadable track through the same download view, one by one. ----
   function downloadAll(form) {
     var format = form.querySelector("select[name=format]").value;
@@ -166,7 +123,7 @@
       post(form.action, { release: release, track: track, format: chosen })
         .then(function (r) {
           var url = r.headers.get("HX-Redirect"), rowId = "track-" + release + "-" + track;
-          if (url) { startDownload(url, r.headers.get("X-Download-Refused-Url"), rowId); done++; } else { failed++; }
+          if (url) { LockerDownloads.start(url, r.headers.get("X-Download-Refused-Url"), rowId, chosen); done++; } else { failed++; }
           var row = document.getElementById(rowId);
           if (row && window.htmx) setTimeout(function () { htmx.trigger(row, "locker-downloaded"); }, 200);
           setTimeout(function () { next(i + 1); }, 1500);

@@ -169,7 +169,7 @@ def test_the_snippet_on_an_allowed_origin_renders_resizes_plays_and_downloads(
     assert outer == inner and outer > 4 * 100, (outer, inner)
     # No scrollbar inside the iframe.
     assert content.evaluate("document.documentElement.scrollHeight <= window.innerHeight")
-    release = frame.locator("article.w-release").filter(has=frame.locator("li.state-exhausted")).first
+    release = frame.locator("article.release").filter(has=frame.locator("li.state-exhausted")).first
     release.locator("summary").click()
     page.wait_for_function(
         f"document.querySelector('iframe[data-locker-widget]').getBoundingClientRect().height > {outer}"
@@ -197,10 +197,14 @@ def test_the_snippet_on_an_allowed_origin_renders_resizes_plays_and_downloads(
     # Download: the last copy of a track, through the locker's own download view.
     last = frame.locator("li.state-last_download").first
     if not last.is_visible():
-        frame.locator("article.w-release").filter(has=last).locator("summary").click()
+        frame.locator("article.release").filter(has=last).locator("summary").click()
     _, release_id, track_id = last.get_attribute("id").split("-")
-    with page.expect_download() as info:
+    with page.expect_request(re.compile(r"/widget/download/$")) as posted, page.expect_download() as info:
         last.get_by_role("button", name=re.compile(r"^Download MP3 320")).click()
+    # htmx posted the locker's own row form, with the widget session from the body's hx-headers.
+    headers = posted.value.headers
+    assert headers.get("hx-request") == "true" and headers.get("x-widget-session")
+    assert "cookie" not in headers
     assert info.value.url.startswith(f"{sandboxed.url}/media/user/downloadtrack?")
     assert sandboxed.remaining(EMAIL, int(release_id), int(track_id)) == 0
     page.wait_for_function("window.__events.some(function (e) { return e.type === 'download-started'; })")
