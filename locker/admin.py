@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
-from locker import linking
+from locker import linking, preferences
 from locker.models import DownloadEvent, SevenDigitalLink
 from locker.support.admin_tools import AuditedLookupMixin, IndexSearchMixin, LockerColumnMixin, locker_link
 
@@ -50,7 +50,7 @@ class SevenDigitalLinkAdmin(IndexSearchMixin, AuditedLookupMixin, LockerColumnMi
         "linked_at",
         "healthy",
         "relink_reason",
-        "preferred_format_id",
+        "preferred_format",
         "updated_at",
     )
     readonly_fields = fields
@@ -60,6 +60,10 @@ class SevenDigitalLinkAdmin(IndexSearchMixin, AuditedLookupMixin, LockerColumnMi
     @admin.display(boolean=True, description=gettext_lazy("link healthy"), ordering="needs_relink")
     def healthy(self, link: SevenDigitalLink) -> bool:
         return not link.needs_relink
+
+    @admin.display(description=gettext_lazy("preferred download format"))
+    def preferred_format(self, link: SevenDigitalLink) -> str:
+        return preferences.download_format(link.user_id) or "—"
 
     @admin.display(description=gettext_lazy("email"), ordering="user__email")
     def user_email(self, link: SevenDigitalLink) -> str:

@@ -12,6 +12,7 @@ def site(request: HttpRequest) -> dict:
         "SITE_NAME": settings.SITE_NAME,
         "SUPPORT_URL": settings.SUPPORT_URL,
         "DOWNLOAD_URL": reverse("locker:download"),  # once per page, not once per track row
+        "TRACK_URL": reverse("locker:track", args=[0, 0]),  # a row, fresh: /0/0/ stands for its ids
         # locker.js then sends the browser's own time zone, once (the Account page changes it).
         "NEEDS_TIME_ZONE": preferences.signed_in(request) and not preferences.saved(request)[1],
     }

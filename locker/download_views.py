@@ -10,12 +10,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 
-from locker import linking, throttle
+from locker import linking, throttle, wording
 from locker.downloads import (
     DownloadRefused,
     authorise_download,
@@ -35,10 +34,7 @@ PLAYS_PER_MINUTE = 60
 DOUBLE_CLICK_SECONDS = 5
 # Where the page reports that the media host refused a download it started (see locker.js).
 REFUSED_HEADER = "X-Download-Refused-Url"
-UPSTREAM_REFUSAL = gettext_lazy(
-    "7digital's download server refused that download, so it didn't start. "
-    "The track's current state is shown below."
-)
+UPSTREAM_REFUSAL = wording.MEDIA_HOST_REFUSED
 
 
 @login_required
@@ -137,7 +133,8 @@ def _refuse(
 @require_GET
 @never_cache
 def track_row(request: HtmxHttpRequest, release_id: int, track_id: int) -> HttpResponse:
-    """The fresh state of one row, fetched by htmx after a download."""
+    """The fresh state of one row, fetched by htmx after a download; without htmx, the track's own
+    page with a Download button per format (the row's format menu, for browsers without JavaScript)."""
     link = linking.get_link(signed_in_user(request))
     if link is None:
         return HttpResponse(status=404)
@@ -145,7 +142,11 @@ def track_row(request: HtmxHttpRequest, release_id: int, track_id: int) -> HttpR
         release, track = fresh_row(link, release_id, track_id)
     except DownloadRefused as refusal:
         return _refuse(request, refusal)
-    return render(request, "locker/_track.html", {"track": track, "release": release})
+    if track is None:
+        return HttpResponse(status=404)
+    if request.htmx:
+        return render(request, "locker/_track.html", {"track": track, "release": release})
+    return render(request, "locker/track.html", {"track": track, "release": release, "all_formats": True})
 
 
 @login_required

@@ -13,10 +13,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from locker import locker_cache
+from locker import locker_cache, preferences, wording
 from locker.crypto import TokenDecryptionError
 from locker.library import sync
 from locker.models import DownloadEvent, SevenDigitalLink
@@ -34,11 +32,6 @@ from locker.sevendigital.types import LockerRelease, LockerTrack
 
 logger = logging.getLogger(__name__)
 Outcome = DownloadEvent.Outcome
-
-RELINK_REFUSAL = gettext_lazy(
-    "Your 7digital account needs to be linked again: downloads and plays are paused until it is. "
-    "Nothing was downloaded."
-)
 
 
 class DownloadRefused(Exception):
@@ -66,28 +59,19 @@ MAX_ID = 2**53  # as the download and play forms allow
 def find_track(link: SevenDigitalLink, release_id: int, track_id: int) -> Found:
     """A fresh, filtered read of one track from the customer's own locker."""
     if not (0 < release_id <= MAX_ID and 0 < track_id <= MAX_ID):  # URLs take any digits
-        raise DownloadRefused(_("This track is not in your locker."), status=404)
+        raise DownloadRefused(str(wording.NOT_IN_LOCKER), status=404)
     try:
         page = sevendigital.get_locker(
             link.get_token(), release_id=release_id, track_id=track_id, page_size=1
         )
     except (RelinkNeeded, TokenDecryptionError) as exc:
         link.mark_needs_relink(str(exc) or type(exc).__name__)
-        raise DownloadRefused(str(RELINK_REFUSAL), status=409, outcome=Outcome.RELINK) from exc
+        raise DownloadRefused(str(wording.RELINK), status=409, outcome=Outcome.RELINK) from exc
     except SevenDigitalError as exc:
         logger.warning("download re-check failed: %s %s", type(exc).__name__, exc.message)
-        message = (
-            _(
-                "We couldn't reach 7digital to check this track: it is taking too long to answer. "
-                "Nothing was downloaded; please try again."
-            )
-            if isinstance(exc, UpstreamTimeout)
-            else _(
-                "We couldn't reach 7digital to check this track. Nothing was downloaded; please try again."
-            )
-        )
+        message = wording.CHECK_TIMED_OUT if isinstance(exc, UpstreamTimeout) else wording.CHECK_FAILED
         raise DownloadRefused(
-            message,
+            str(message),
             status=503,
             outcome=Outcome.UPSTREAM_ERROR,
         ) from exc
@@ -97,22 +81,14 @@ def find_track(link: SevenDigitalLink, release_id: int, track_id: int) -> Found:
         for locker_track in item.tracks:
             if locker_track.track.id == track_id:
                 return Found(item, locker_track)
-    raise DownloadRefused(_("This track is not in your locker."), status=404)
+    raise DownloadRefused(str(wording.NOT_IN_LOCKER), status=404)
 
 
-REFUSALS = {
-    TrackState.EXHAUSTED: (
-        Outcome.EXHAUSTED,
-        gettext_lazy("You have used all downloads of this track. You can still play it."),
-    ),
-    TrackState.UNAVAILABLE: (
-        Outcome.UNAVAILABLE,
-        gettext_lazy("This release is no longer available to download."),
-    ),
-    TrackState.PREORDER: (
-        Outcome.PREORDER,
-        gettext_lazy("This release is not out yet, so it can't be downloaded."),
-    ),
+# A track in these states is refused (and the refusal worded as its row explains the state).
+REFUSED_STATES = {
+    TrackState.EXHAUSTED: Outcome.EXHAUSTED,
+    TrackState.UNAVAILABLE: Outcome.UNAVAILABLE,
+    TrackState.PREORDER: Outcome.PREORDER,
 }
 
 
@@ -132,16 +108,19 @@ def authorise_download(link: SevenDigitalLink, release_id: int, track_id: int, f
     sync.apply_fresh(link.user_id, found.item)  # the index takes the fresh answer for this track
     now = timezone.now()
     state = track_state(found.item, found.locker_track, now)
-    fresh_release = present_release(found.item, now=now, preferred_format=link.preferred_format_id)
-    if state in REFUSALS:
-        outcome, message = REFUSALS[state]
+    fresh_release = present_release(
+        found.item, now=now, preferred_format=preferences.download_format(link.user_id)
+    )
+    if state in REFUSED_STATES:
+        outcome = REFUSED_STATES[state]
         _record(link, found, format_id, "", outcome)
         locker_cache.invalidate(link.user_id)
         sync.touch(link.user_id)
-        raise DownloadRefused(str(message), status=409, outcome=outcome, release=fresh_release)
+        message = str(wording.STATE_MESSAGES[state])
+        raise DownloadRefused(message, status=409, outcome=outcome, release=fresh_release)
     download_url = next((u for u in found.locker_track.download_urls if u.format.id == format_id), None)
     if download_url is None:
-        raise DownloadRefused(_("This track is not offered in that format."), status=404)
+        raise DownloadRefused(str(wording.NOT_IN_FORMAT), status=404)
     url = _allowed_media_url(download_url.url)
     if url is None:
         logger.error(
@@ -149,14 +128,11 @@ def authorise_download(link: SevenDigitalLink, release_id: int, track_id: int, f
             urlsplit(download_url.url).netloc,
         )
         _record(link, found, format_id, download_url.format.description, Outcome.REFUSED_HOST)
-        raise DownloadRefused(
-            _("This download can't be started right now. Please contact support."), status=502
-        )
+        raise DownloadRefused(str(wording.HOST_REFUSED), status=502)
     signed = sevendigital.signed_media_url(url, link.get_token())
+    # The preferred format is the Account page's choice alone: a download in another format never
+    # changes it, so the row's Download button and menu stay where they were.
     event = _record(link, found, format_id, download_url.format.description, Outcome.REDIRECTED)
-    if link.preferred_format_id != format_id:
-        link.preferred_format_id = format_id
-        link.save(update_fields=["preferred_format_id", "updated_at"])
     locker_cache.invalidate(link.user_id)
     sync.after_download(link.user_id, release_id, track_id)
     return Started(signed, event)

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from locker import locker_cache
+from locker import locker_cache, wording
 from locker.crypto import TokenDecryptionError
 from locker.models import SevenDigitalLink
 from locker.query import LockerQuery
@@ -25,11 +24,6 @@ logger = logging.getLogger(__name__)
 
 # Sent after a page arrives from 7digital (not from the cache): link=SevenDigitalLink, page=LockerPage.
 locker_fetched = Signal()
-
-RELINK_MESSAGE = gettext_lazy(
-    "Your 7digital account needs to be linked again. Until then downloads and plays are paused; "
-    "your purchases are safe."
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +52,7 @@ def load_locker(
         return LockerResult(
             locker_cache.get_last_good(slot),
             stale=True,
-            error=str(RELINK_MESSAGE),
+            error=str(wording.RELINK),
             relink=True,
         )
     if not refresh:
@@ -75,7 +69,7 @@ def load_locker(
         return LockerResult(
             locker_cache.get_last_good(slot),
             stale=True,
-            error=str(RELINK_MESSAGE),
+            error=str(wording.RELINK),
             relink=True,
         )
     except SevenDigitalError as exc:

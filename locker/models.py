@@ -24,9 +24,6 @@ class SevenDigitalLink(models.Model):
     linked_at = models.DateTimeField(default=timezone.now, db_index=True)
     needs_relink = models.BooleanField(default=False, db_index=True)
     relink_reason = models.CharField(max_length=200, blank=True)
-    preferred_format_id = models.IntegerField(
-        gettext_lazy("preferred download format"), null=True, blank=True
-    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -60,7 +57,7 @@ class SevenDigitalLink(models.Model):
 @receiver([post_save, post_delete], sender=SevenDigitalLink)
 def _drop_cached_pages(sender, instance: SevenDigitalLink, **kwargs) -> None:
     """Cached pages are served without reading the link: any change to it (relink, unlink,
-    needs relinking, preferred format) drops them, now and again once the change is committed
+    needs relinking) drops them, now and again once the change is committed
     (a page rendered from the old row in between would otherwise look current)."""
     locker_cache.invalidate(instance.user_id)
     transaction.on_commit(lambda: locker_cache.invalidate(instance.user_id))
@@ -121,6 +118,9 @@ class AccountSettings(models.Model):
     )
     language = models.CharField(max_length=12, blank=True)  # "" until they pick one
     time_zone = models.CharField(max_length=64, blank=True)  # an IANA name; "" until known
+    # The Download button's format, by the name customers see ("FLAC", "MP3 320"): the same
+    # format has other ids on other releases. "" until they choose one (presenters' default).
+    download_format = models.CharField(gettext_lazy("preferred download format"), max_length=50, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

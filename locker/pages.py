@@ -30,12 +30,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from locker import locker_cache
+from locker import locker_cache, preferences, wording
 from locker.downloads import find_track, last_downloads, track_view
 from locker.library import filters, search, sync
 from locker.library.models import SyncState
 from locker.library.read import read_narrowed
-from locker.loader import RELINK_MESSAGE, LockerResult, load_locker
+from locker.loader import LockerResult, load_locker
 from locker.models import SevenDigitalLink
 from locker.presenters import PageView, ReleaseView, TrackView, present_page, present_release
 from locker.query import PAGE_SIZES, SORT_LABELS, LockerQuery
@@ -53,7 +53,6 @@ CARDS_MARK = "<!--locker-cards-->"  # where the release cards' cached bytes are 
 VERSION = "i1"  # bumped when cached HTML changes shape, so rolling deploys never mix them
 PAGE_SECONDS = 3600
 CARD_SECONDS = 24 * 3600
-PAUSED_MESSAGE = "7digital isn't answering right now."
 BODY_TEMPLATE = "locker/locker.html#body"
 
 
@@ -154,9 +153,9 @@ def _index_result(
 
     page, narrowed = read_narrowed(link.user_id, query, find)
     if link.needs_relink:
-        return LockerResult(page, stale=True, error=str(RELINK_MESSAGE), relink=True), narrowed
+        return LockerResult(page, stale=True, error=str(wording.RELINK), relink=True), narrowed
     if breaker.paused():  # the download view could not re-check with 7digital now
-        return LockerResult(page, stale=True, error=PAUSED_MESSAGE), narrowed
+        return LockerResult(page, stale=True, error=str(wording.UPSTREAM_QUIET)), narrowed
     return LockerResult(page), narrowed
 
 
@@ -175,7 +174,7 @@ def present_result(link: SevenDigitalLink, result: LockerResult) -> PageView | N
     return present_page(
         result.page,
         downloads_enabled=result.downloads_enabled,
-        preferred_format=link.preferred_format_id,
+        preferred_format=preferences.download_format(link.user_id),
         last_downloads=last_downloads(link.user_id, track_ids),
     )
 
@@ -431,7 +430,7 @@ def fresh_row(link: SevenDigitalLink, release_id: int, track_id: int) -> tuple[R
     release = present_release(
         found.item,
         now=timezone.now(),
-        preferred_format=link.preferred_format_id,
+        preferred_format=preferences.download_format(link.user_id),
         last_downloads=last_downloads(link.user_id, [track_id]),
     )
     return release, track_view(release, track_id)

@@ -1,4 +1,5 @@
-"""Choosing a language (Django's `set_language`, then saved on the account) and a time zone."""
+"""Choosing a language (Django's `set_language`, then saved on the account), a time zone and the
+Download button's format."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from locker import preferences
+from locker import locker_cache, preferences
+from locker.library import sync
 
 
 @require_POST
@@ -40,4 +42,23 @@ def set_time_zone(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Times are now shown in %(zone)s.") % {"zone": zone.replace("_", " ")})
     else:
         messages.error(request, _("Please choose a time zone from the list."))
+    return redirect("locker:account")
+
+
+@require_POST
+def set_download_format(request: HttpRequest) -> HttpResponse:
+    """The Account page's choice of the format every row's Download button uses where offered."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=403)
+    user_id = request.user.pk
+    name = str(request.POST.get("download_format", "")).strip()
+    if name not in preferences.download_formats(user_id):
+        messages.error(request, _("Please choose a format from the list."))
+        return redirect("locker:account")
+    preferences.save(request, download_format=name)
+    sync.touch(user_id)  # every cached page shows the Download buttons in the old format
+    locker_cache.invalidate(user_id)
+    messages.success(
+        request, _("Download buttons now use %(format)s where a track offers it.") % {"format": name}
+    )
     return redirect("locker:account")

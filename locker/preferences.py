@@ -1,4 +1,7 @@
-"""The customer's language and time zone: saved on the account, applied to every request.
+"""The customer's language, time zone and download format: saved on the account.
+
+The language and time zone apply to every request (below); the download format is read where a
+locker page or row is presented (locker/pages.py, locker/downloads.py).
 
 Order (DESIGN.md, data flow 9): the account's saved choice, else the language cookie that Django's
 `set_language` leaves, else `Accept-Language`, else `LANGUAGE_CODE`. Django's LocaleMiddleware
@@ -91,7 +94,8 @@ def saved(request: HttpRequest) -> tuple[str, str]:
 
 
 def save(request: HttpRequest, **changes: str) -> AccountSettings:
-    """Save `language` and/or `time_zone` on the signed-in account (and in this session)."""
+    """Save `language`, `time_zone` and/or `download_format` on the signed-in account (the first
+    two also in this session)."""
     user = signed_in_user(request)
     prefs, _ = AccountSettings.objects.get_or_create(user=user)
     for field, value in changes.items():
@@ -99,6 +103,23 @@ def save(request: HttpRequest, **changes: str) -> AccountSettings:
     prefs.save()
     request.session[SESSION_KEY] = [user.pk, prefs.language, prefs.time_zone]
     return prefs
+
+
+def download_format(user_id: int) -> str:
+    """The format name chosen for the Download button on the Account page ("" when none)."""
+    rows = AccountSettings.objects.filter(user_id=user_id).values_list("download_format", flat=True)
+    return rows.first() or ""
+
+
+def download_formats(user_id: int) -> list[str]:
+    """The format names the Account page offers: those of the customer's locker index (in the
+    locker's format order), the default one and their current choice."""
+    from locker.library import filters
+    from locker.presenters import DEFAULT_DOWNLOAD_FORMAT, FormatView, format_order
+
+    names = {label for _, label, _ in filters._format_counts(filters.customer_releases(user_id))}
+    names |= {DEFAULT_DOWNLOAD_FORMAT, download_format(user_id)} - {""}
+    return sorted(names, key=lambda name: format_order(FormatView(0, name)))
 
 
 @receiver(user_logged_in)

@@ -14,8 +14,9 @@ from enum import StrEnum
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
+from locker import wording
 from locker.sevendigital.types import LockerPage, LockerRelease, LockerTrack
 
 
@@ -43,7 +44,14 @@ def track_state(item: LockerRelease, track: LockerTrack, now: datetime) -> Track
 @dataclass(frozen=True, slots=True)
 class FormatView:
     id: int
-    description: str
+    description: str  # the customer's name for it: "FLAC", "MP3 320"
+
+    def __str__(self) -> str:
+        return self.description
+
+
+# Without a choice on the Account page, this format (where a track offers it) is the Download button.
+DEFAULT_DOWNLOAD_FORMAT = "MP3 320"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +69,8 @@ class TrackView:
     can_play: bool
     message: str  # customer-facing explanation or warning; "" when there is nothing to say
     describedby: str  # id of the visible text explaining a disabled control ("" when enabled)
-    formats: tuple[FormatView, ...]
+    formats: tuple[FormatView, ...]  # every format offered, in format_order (never moved by a download)
+    download_format: FormatView | None  # the Download button's: the preferred one where offered
     last_downloaded: datetime | None
     # Support-only facts (never rendered on customer pages)
     remaining_downloads: int | None
@@ -79,8 +88,14 @@ class TrackView:
         return f"{self.dom_id}-msg"
 
     @property
-    def format_ids(self) -> str:
-        return ",".join(str(f.id) for f in self.formats)
+    def other_formats(self) -> tuple[FormatView, ...]:
+        """The menu beside the Download button, in format_order."""
+        return tuple(f for f in self.formats if f != self.download_format)
+
+    @property
+    def offers_support(self) -> bool:
+        """The explanation ends with a link to support (no downloads left: only they can add one)."""
+        return self.state is TrackState.EXHAUSTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +118,8 @@ class ReleaseView:
     preorder: bool
     message: str
     discs: tuple[DiscView, ...]
-    formats: tuple[FormatView, ...]  # every format any track offers, preferred first
+    formats: tuple[FormatView, ...]  # every format any track offers, in format_order
+    download_format: FormatView | None  # "Download all"'s first choice: the preferred one where offered
     barcode: str
     licensor: str
 
@@ -139,6 +155,21 @@ class ReleaseView:
     @property
     def blocked_tracks(self) -> tuple[TrackView, ...]:
         return tuple(t for t in self.tracks if not t.can_download)
+
+    @property
+    def offers_download_all(self) -> bool:
+        """ "Download all" is worth offering from two downloadable tracks on."""
+        return len(self.downloadable_tracks) > 1
+
+    @property
+    def folded(self) -> bool:
+        """A withdrawn release shows its heading, why, and its tracks' titles behind a disclosure."""
+        return not self.available
+
+    @property
+    def menu_formats(self) -> tuple[FormatView, ...]:
+        """What the rows' format menus may hold (locker.js copies each row's own from these)."""
+        return self.formats if any(t.can_download and t.other_formats for t in self.tracks) else ()
 
     @property
     def bought(self) -> datetime | None:
@@ -178,15 +209,12 @@ def release_type_label(release_type: str) -> str:
     return str(RELEASE_TYPES.get(release_type.casefold(), release_type))
 
 
-PAUSED_MESSAGE = gettext_lazy("Downloads are paused while we can't reach 7digital. Please try again shortly.")
-
-
 def present_page(
     page: LockerPage,
     *,
     now: datetime | None = None,
     downloads_enabled: bool = True,
-    preferred_format: int | None = None,
+    preferred_format: str = "",
     last_downloads: dict[int, datetime] | None = None,
 ) -> PageView:
     now = now or timezone.now()
@@ -208,9 +236,10 @@ def present_release(
     *,
     now: datetime,
     downloads_enabled: bool = True,
-    preferred_format: int | None = None,
+    preferred_format: str = "",
     last_downloads: dict[int, datetime] | None = None,
 ) -> ReleaseView:
+    """`preferred_format` is a format's name ("FLAC"), as chosen on the Account page ("" for none)."""
     release = item.release
     release_artist = release.artist.name if release.artist else ""
     preorder = release.release_date is not None and release.release_date > now and item.available
@@ -224,6 +253,7 @@ def present_release(
     discs: dict[int, list[TrackView]] = {}
     for view in views:
         discs.setdefault(view.disc, []).append(view)
+    formats = tuple(sorted({f for v in views for f in v.formats}, key=format_order))
     return ReleaseView(
         id=release.id,
         title=release.title,
@@ -237,7 +267,8 @@ def present_release(
         preorder=preorder,
         message=_release_message(item, preorder),
         discs=tuple(DiscView(n, tuple(ts)) for n, ts in sorted(discs.items())),
-        formats=_sorted_formats({f for v in views for f in v.formats}, preferred_format),
+        formats=formats,
+        download_format=preferred(formats, preferred_format),
         barcode=release.barcode,
         licensor=release.licensor.name if release.licensor else "",
     )
@@ -249,19 +280,21 @@ def _present_track(
     now: datetime,
     release_artist: str,
     downloads_enabled: bool,
-    preferred_format: int | None,
+    preferred_format: str,
     last_downloads: dict[int, datetime],
 ) -> TrackView:
     track = locker_track.track
     state = track_state(item, locker_track, now)
-    formats = _sorted_formats(
-        {FormatView(u.format.id, format_label(u.format.description)) for u in locker_track.download_urls},
-        preferred_format,
+    formats = tuple(
+        sorted(
+            {FormatView(u.format.id, format_label(u.format.description)) for u in locker_track.download_urls},
+            key=format_order,
+        )
     )
     can_download = downloads_enabled and state in (TrackState.DOWNLOADABLE, TrackState.LAST_DOWNLOAD)
-    message = str(TRACK_MESSAGES.get(state, ""))
+    message = str(wording.STATE_MESSAGES.get(state, ""))
     if not downloads_enabled and state in (TrackState.DOWNLOADABLE, TrackState.LAST_DOWNLOAD):
-        message = str(PAUSED_MESSAGE)
+        message = str(wording.DOWNLOADS_PAUSED)
     describedby = f"track-{item.release.id}-{track.id}-msg" if message else ""
     if state in (TrackState.UNAVAILABLE, TrackState.PREORDER) and _release_message(
         item, state is TrackState.PREORDER
@@ -283,6 +316,7 @@ def _present_track(
         message=message,
         describedby=describedby,
         formats=formats,
+        download_format=preferred(formats, preferred_format),
         last_downloaded=last_downloads.get(track.id),
         remaining_downloads=locker_track.remaining_downloads,
         purchase_id=locker_track.purchase_id,
@@ -292,29 +326,12 @@ def _present_track(
     )
 
 
-TRACK_MESSAGES = {
-    TrackState.EXHAUSTED: gettext_lazy(
-        "You have used all downloads of this track. You can still play it here."
-    ),
-    TrackState.LAST_DOWNLOAD: gettext_lazy(
-        "This is your last download of this track: keep the file somewhere safe."
-    ),
-    TrackState.UNAVAILABLE: gettext_lazy("This track is no longer available to download or play."),
-    TrackState.PREORDER: gettext_lazy("Pre-order: you can download and play this once it is released."),
-}
-
-
 def _release_message(item: LockerRelease, preorder: bool) -> str:
     if not item.available:
-        return gettext(
-            "This release has been withdrawn from the 7digital catalogue, so its tracks can no "
-            "longer be downloaded or played."
-        )
+        return str(wording.WITHDRAWN)
     if preorder and item.release.release_date:
         # A release date is a calendar day: shown as 7digital gives it, in no time zone.
-        return gettext("Pre-order: available from %(date)s.") % {
-            "date": date_format(item.release.release_date, "DATE_FORMAT")
-        }
+        return str(wording.PREORDER_FROM) % {"date": date_format(item.release.release_date, "DATE_FORMAT")}
     return ""
 
 
@@ -323,8 +340,24 @@ def format_label(description: str) -> str:
     return description.removesuffix(" 0")
 
 
-def _sorted_formats(formats: set[FormatView], preferred: int | None) -> tuple[FormatView, ...]:
-    return tuple(sorted(formats, key=lambda f: (f.id != preferred, f.description, f.id)))
+_BIT_RATE = re.compile(r"\s(\d+)$")
+
+
+def format_order(f: FormatView) -> tuple:
+    """The one order formats are listed in, everywhere: lossless first, then by bit rate, highest
+    first ("FLAC", "AAC 320", "MP3 320", "MP3 256"). It never depends on what was downloaded last,
+    so a menu never changes under the customer's hand."""
+    rate = _BIT_RATE.search(f.description)
+    return (rate is not None, -int(rate[1]) if rate else 0, f.description.casefold(), f.id)
+
+
+def preferred(formats: tuple[FormatView, ...], name: str) -> FormatView | None:
+    """The format called `name` where offered, else the default one, else the first."""
+    for wanted in (name, DEFAULT_DOWNLOAD_FORMAT):
+        found = next((f for f in formats if wanted and f.description.casefold() == wanted.casefold()), None)
+        if found:
+            return found
+    return formats[0] if formats else None
 
 
 def format_duration(seconds: int | None) -> str:

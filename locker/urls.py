@@ -11,6 +11,11 @@ urlpatterns = [
     path("locker/account/", views.account, name="account"),
     path("locker/unlink/", views.unlink, name="unlink"),
     path("locker/account/time-zone/", preference_views.set_time_zone, name="time_zone"),
+    path(
+        "locker/account/download-format/",
+        preference_views.set_download_format,
+        name="download_format",
+    ),
     path("locker/download/", download_views.download, name="download"),
     path(
         "locker/download/<int:event_id>/refused/",

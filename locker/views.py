@@ -11,7 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from locker import linking, pages, preferences
+from locker import linking, pages, preferences, wording
+from locker.presenters import DEFAULT_DOWNLOAD_FORMAT
 from locker.query import LockerQuery
 from locker.typed_requests import HtmxHttpRequest, signed_in_user
 
@@ -56,8 +57,12 @@ def index_progress(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
     context = {
-        "link": linking.get_link(signed_in_user(request)),
+        "link": linking.get_link(user),
+        "relink_message": wording.RELINK,
+        "download_formats": preferences.download_formats(user.pk),
+        "download_format": preferences.download_format(user.pk) or DEFAULT_DOWNLOAD_FORMAT,
         "time_zones": preferences.offered_time_zones(),
         "current_time_zone": timezone.get_current_timezone_name(),
         "now_local": timezone.now(),

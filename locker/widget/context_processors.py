@@ -16,4 +16,5 @@ def widget(request: HttpRequest) -> dict:
     return {
         "layout": CardLayout(WidgetOptions.from_params(request.GET).layout),
         "DOWNLOAD_URL": reverse("widget:download"),
+        "TRACK_URL": reverse("widget:track", args=[0, 0]),
     }

@@ -43,7 +43,24 @@
     }));
   }
 
-  // A download button's answer: run it in the frame, then refresh the row (its hx-trigger).
+  // After a download the row is read again (its state, "Download started"), once 7digital has had
+  // a moment to count it. The list says where a row comes from: data-track-url, with /0/0/
+  // standing for the release and track ids of the row's id (track-<release>-<track>).
+  function refresh(rowId, delay) {
+    setTimeout(function () {
+      var row = document.getElementById(rowId), list = row && row.closest("[data-track-url]");
+      if (!list) return;
+      var ids = rowId.split("-");
+      htmx.ajax("GET", list.getAttribute("data-track-url").replace("/0/0/", "/" + ids[1] + "/" + ids[2] + "/"),
+        { source: row, target: row, swap: "outerHTML" });
+    }, delay);
+  }
+  document.addEventListener("locker-downloaded", function (e) {
+    var row = e.target.closest && e.target.closest("li[id^='track-']");
+    if (row) refresh(row.id, 1500);
+  });
+
+  // A download button's answer: run it in the frame, then refresh the row.
   document.addEventListener("htmx:beforeOnLoad", function (e) {
     var xhr = e.detail.xhr, url = xhr.getResponseHeader("HX-Redirect");
     var row = e.detail.elt.closest && e.detail.elt.closest("li[id^='track-']");
@@ -54,5 +71,5 @@
     htmx.trigger(row, "locker-downloaded");
   });
 
-  window.LockerDownloads = { start: start };
+  window.LockerDownloads = { start: start, refresh: refresh };
 })();

@@ -102,33 +102,38 @@
     },
   };
 
-  // ---- Download all: each downloadable track through the same download view, one by one. ----
+  // ---- Download all: each downloadable row of the release through the same download view, one
+  // by one, in the chosen format where the track offers it, else in the row's own (its Download
+  // button's). It ends by saying what happened: "10 downloads started, 2 skipped." ----
   function downloadAll(form) {
-    var format = form.querySelector("select[name=format]").value;
-    var status = form.querySelector("[data-download-status]");
-    var tracks = Array.prototype.slice.call(form.querySelectorAll("input[name=track]"));
-    var done = 0, failed = 0;
+    var article = form.closest("article"), format = form.querySelector("select[name=format]").value;
+    var status = form.querySelector("[data-download-status]"), start = form.querySelector("button[type=submit]");
+    var rows = Array.prototype.slice.call(article.querySelectorAll("li[id^='track-']")).filter(function (row) {
+      var button = row.querySelector("button.download[name=format]");
+      return button && !button.disabled;
+    });
+    var started = 0, skipped = Number(form.dataset.skipped || 0);
+    start.disabled = true;
+    function finish() {
+      var done = interpolate(ngettext("%(count)s download started", "%(count)s downloads started", started), { count: started }, true);
+      var left = interpolate(ngettext("%(count)s skipped", "%(count)s skipped", skipped), { count: skipped }, true);
+      status.textContent = skipped ? interpolate(gettext("%(started)s, %(skipped)s."), { started: done, skipped: left }, true) : done + ".";
+      start.disabled = false;
+    }
     function next(i) {
-      if (i >= tracks.length) {
-        var started = interpolate(ngettext("Started %(count)s download.", "Started %(count)s downloads.", done), { count: done }, true);
-        status.textContent = failed
-          ? started + " " + interpolate(ngettext("%(count)s could not start.", "%(count)s could not start.", failed), { count: failed }, true)
-          : started;
-        return;
-      }
-      status.textContent = interpolate(gettext("Starting download %(number)s of %(total)s…"), { number: i + 1, total: tracks.length }, true);
-      var release = form.dataset.release, track = tracks[i].value;
-      var offered = (tracks[i].dataset.formats || "").split(",");
-      var chosen = offered.indexOf(format) >= 0 ? format : offered[0];
-      post(form.action, { release: release, track: track, format: chosen })
+      if (i >= rows.length) { finish(); return; }
+      status.textContent = interpolate(gettext("Starting download %(number)s of %(total)s…"), { number: i + 1, total: rows.length }, true);
+      var row = rows[i], own = row.querySelector("button.download[name=format]").value;
+      var menu = row.querySelector("a.formats"), offered = [own].concat(menu ? menu.getAttribute("data-formats").split(" ") : []);
+      var fields = { release: form.dataset.release, track: row.querySelector("input[name=track]").value };
+      fields.format = offered.indexOf(format) >= 0 ? format : own;
+      post(form.action, fields)
         .then(function (r) {
-          var url = r.headers.get("HX-Redirect"), rowId = "track-" + release + "-" + track;
-          if (url) { LockerDownloads.start(url, r.headers.get("X-Download-Refused-Url"), rowId, chosen); done++; } else { failed++; }
-          var row = document.getElementById(rowId);
-          if (row && window.htmx) setTimeout(function () { htmx.trigger(row, "locker-downloaded"); }, 200);
-          setTimeout(function () { next(i + 1); }, 1500);
-        })
-        .catch(function () { failed++; next(i + 1); });
+          var url = r.headers.get("HX-Redirect");
+          if (url) { LockerDownloads.start(url, r.headers.get("X-Download-Refused-Url"), row.id, fields.format); started++; } else { skipped++; }
+          LockerDownloads.refresh(row.id, 200);
+        }, function () { skipped++; })
+        .then(function () { setTimeout(function () { next(i + 1); }, 1500); });
     }
     next(0);
   }

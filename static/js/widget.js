@@ -134,6 +134,7 @@
         var on = playing && current && b.dataset.track === current.track && b.dataset.release === current.release;
         b.classList.toggle("is-playing", !!on);
         b.firstChild.textContent = on ? gettext("Pause") : gettext("Play");
+        b.setAttribute("aria-label", (on ? gettext("Pause") : gettext("Play")) + " " + b.dataset.title);  // the row's name (locker/_track.html)
       });
     },
     fail: function (message) {

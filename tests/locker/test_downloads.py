@@ -10,7 +10,8 @@ import requests
 from django.test import Client
 
 from locker import throttle
-from locker.models import DownloadEvent
+from locker.library import sync
+from locker.models import AccountSettings, DownloadEvent
 from tests.helpers import link_to_sandbox
 
 EMAIL = "small@sandbox.test"
@@ -23,7 +24,9 @@ def track_rows(client) -> list[dict]:
             "state": state,
             "release": int(release),
             "track": int(track),
-            "formats": [int(f) for f in re.findall(r'name="format" value="(\d+)"', body)],
+            # The Download button's format, then the menu's (its link lists their ids).
+            "formats": [int(f) for f in re.findall(r'name="format" value="(\d+)"', body)]
+            + [int(f) for ids in re.findall(r'data-formats="([\d ]+)"', body) for f in ids.split()],
         }
         for state, release, track, body in re.findall(
             r'<li class="track state-(\w+)" id="track-(\d+)-(\d+)"(.*?)</li>', html, re.S
@@ -231,14 +234,43 @@ def test_a_revoked_link_is_refused_and_marked(customer_client, linked_customer, 
     assert linked_customer.sevendigital_link.needs_relink
 
 
-def test_the_chosen_format_is_remembered_and_shown_first(customer_client, linked_customer, sandboxed):
+def test_a_download_in_another_format_moves_nothing(customer_client, linked_customer, sandboxed):
+    """The Download button and the menu's order stay as they were: nothing moves under the hand."""
     row = next(
         r for r in track_rows(customer_client) if r["state"] == "downloadable" and len(r["formats"]) > 1
     )
-    chosen = row["formats"][-1]
-    post_download(customer_client, row, fmt=chosen)
+    response = post_download(customer_client, row, fmt=row["formats"][-1])
+    assert response.status_code == HTTPStatus.FOUND
     again = next(r for r in track_rows(customer_client) if r["track"] == row["track"])
-    assert again["formats"][0] == chosen
+    assert again["formats"] == row["formats"]
+
+
+def test_the_format_chosen_on_the_account_page_is_every_download_button(
+    customer_client, linked_customer, sandboxed
+):
+    assert sync.run(linked_customer.pk, full=True) == "synced"  # the formats come from the index
+    account = customer_client.get("/locker/account/").content.decode()
+    offered = re.findall(
+        r'<option value="([^"]+)"', account.split('name="download_format"')[1].split("</select>")[0]
+    )
+    assert offered == ["AAC 320", "MP3 320"]  # the locker's formats, in the one format order
+    aac = [r for r in track_rows(customer_client) if r["state"] == "downloadable" and 33 in r["formats"]]
+    assert aac and all(r["formats"][0] == 17 for r in aac)  # MP3 320 by default
+    response = customer_client.post(
+        "/locker/account/download-format/", {"download_format": "AAC 320"}, follow=True
+    )
+    assert "Download buttons now use AAC 320" in response.content.decode()
+    rows = {r["track"]: r for r in track_rows(customer_client)}
+    assert all(rows[r["track"]]["formats"] == [33, 17] for r in aac)  # cached pages were dropped
+    assert 'value="AAC 320" selected' in customer_client.get("/locker/account/").content.decode()
+
+
+def test_a_format_not_offered_is_refused_on_the_account_page(customer_client, linked_customer):
+    response = customer_client.post(
+        "/locker/account/download-format/", {"download_format": "WAV 9000"}, follow=True
+    )
+    assert "Please choose a format from the list." in response.content.decode()
+    assert not AccountSettings.objects.filter(user=linked_customer).exclude(download_format="").exists()
 
 
 def test_history_lists_downloads_and_rows_say_when(customer_client, sandboxed):

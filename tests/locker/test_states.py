@@ -20,6 +20,7 @@ from locker.sevendigital.types import (
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 MP3 = DownloadUrl("http://media.example/dl?formatid=17", Format(17, "MP3 320"))
 FLAC = DownloadUrl("http://media.example/dl?formatid=55", Format(55, "FLAC 0"))
+AAC = DownloadUrl("http://media.example/dl?formatid=33", Format(33, "AAC 320"))
 
 
 def make(
@@ -103,11 +104,24 @@ def test_paused_downloads_disable_download_but_not_play():
     assert "paused" in view.message
 
 
-def test_the_preferred_format_comes_first():
+def test_the_download_button_is_the_preferred_format_and_the_order_never_moves():
+    item, _ = make(5, urls=(MP3, FLAC, AAC))
+    default = present_release(item, now=NOW).tracks[0]
+    assert default.download_format.description == "MP3 320"  # DEFAULT_DOWNLOAD_FORMAT
+    assert [f.description for f in default.other_formats] == ["FLAC", "AAC 320"]
+    flac = present_release(item, now=NOW, preferred_format="FLAC").tracks[0]
+    assert flac.download_format.id == 55 and [f.id for f in flac.other_formats] == [33, 17]
+    # One order everywhere (lossless, then by bit rate), whatever is preferred or was downloaded.
+    assert [f.id for f in flac.formats] == [f.id for f in default.formats] == [55, 33, 17]
+    assert present_release(item, now=NOW, preferred_format="flac").tracks[0].download_format.id == 55
+
+
+def test_a_preferred_format_a_track_lacks_falls_back_to_the_default_then_the_first():
     item, _ = make(5, urls=(MP3, FLAC))
-    assert [f.id for f in present_release(item, now=NOW, preferred_format=55).tracks[0].formats] == [55, 17]
-    assert [f.id for f in present_release(item, now=NOW).tracks[0].formats] == [55, 17]  # alphabetical
-    assert [f.id for f in present_release(item, now=NOW, preferred_format=17).tracks[0].formats] == [17, 55]
+    assert present_release(item, now=NOW, preferred_format="AAC 320").tracks[0].download_format.id == 17
+    lossless, _ = make(5, urls=(FLAC, AAC))
+    release = present_release(lossless, now=NOW, preferred_format="MP3 256")
+    assert release.tracks[0].download_format.id == 55 and release.download_format.id == 55
 
 
 def test_tracks_are_grouped_by_disc_in_order():
@@ -132,7 +146,7 @@ def test_helpers_format_durations_and_artwork():
 
 def test_lossless_formats_are_named_without_a_zero_bit_rate():
     item, _ = make(5, urls=(MP3, FLAC))
-    track = present_release(item, now=NOW, preferred_format=None, last_downloads={}).tracks[0]
+    track = present_release(item, now=NOW, last_downloads={}).tracks[0]
     assert [f.description for f in track.formats] == ["FLAC", "MP3 320"]
 
 

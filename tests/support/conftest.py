@@ -70,7 +70,7 @@ def staff_rows(html: str) -> dict[str, dict]:
     of their controls) by dom id: state, raw remaining count and the facts."""
     rows = {}
     for dom_id, body in re.findall(
-        r'<li class="track state-\w+" id="(track-\d+-\d+)">(.*?)</li>', html, re.S
+        r'<li class="track state-\w+" id="(track-\d+-\d+)"[^>]*>(.*?)</li>', html, re.S
     ):
         facts = re.search(r'<dl class="support-track-facts">(.*?)</dl>', body, re.S).group(1)
         state = re.search(r"support-state state-(\w+)", facts).group(1)
