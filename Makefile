@@ -113,6 +113,7 @@ bench: install-dev bench-tools
 	$(PY) bench/parse_bench.py
 	$(PY) -m bench.run
 	$(PY) -m bench.index_bench
+	$(PY) -m bench.page_weight
 
 # Fault figures on gunicorn (4 workers) + the sandbox: 5xx while Redis is frozen then stopped (own
 # redis-server), bench/trickle.py's figure when present, downloads used by 100 simultaneous double

@@ -1,7 +1,8 @@
 """The locker page's weight in a browser (`make bench` runs it; alone: `python -m bench.page_weight`).
 
 Starts the sandbox and gunicorn (production settings, DEBUG off, plain http on loopback so that
-Chromium keeps the session cookie) and one customer linked to the sandbox's demo account, whose
+Chromium keeps the session cookie) and one customer linked to the sandbox's demo account and
+indexed (as customers are once their first sync is done: search, filters and Hide included), whose
 first 50-release page has ~500 tracks in four formats. Prints, for that page and for the trivial
 view: HTML bytes, DOM element count and load time in headless Chromium (Playwright, Debian's
 /usr/bin/chromium), median of `--samples` loads on a warm server (navigation start to the load
@@ -20,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.index_bench import sync_big
 from bench.run import log
 from bench.stack import AppServer, SandboxProcess, User
 
@@ -75,7 +77,7 @@ def measure(app: AppServer, user: User, samples: int) -> dict:
     if page.status != 200 or trivial.status != 200:
         raise RuntimeError(f"page {page.status}, trivial {trivial.status}")
     html = page.body.decode()
-    result = {
+    result: dict = {
         "bytes": len(page.body),
         "trivial_bytes": len(trivial.body),
         "releases": html.count('<article class="release'),
@@ -110,7 +112,9 @@ def report(r: dict, samples: int) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--samples", type=int, default=10, help="browser loads of each page")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs)")
     args = parser.parse_args()
@@ -123,6 +127,7 @@ def main() -> int:
             app = AppServer(sandbox, workdir, workers=2, settings_module="bench.settings", env=ENV)
             log("page weight: migrate, collectstatic, one customer linked to demo@sandbox.test")
             user = app.prepare(users=1, account="demo@sandbox.test", prefix="weight")[0]
+            sync_big(app, user)  # bench.index_sync: the whole locker into the index, as the worker would
             app.start()
             try:
                 log(f"page weight: {args.samples} browser loads of the page and of the trivial view")

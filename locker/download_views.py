@@ -24,7 +24,7 @@ from locker.downloads import (
 )
 from locker.forms import DownloadForm, TrackForm
 from locker.models import DownloadEvent
-from locker.pages import fresh_row
+from locker.pages import fresh_release, fresh_row
 from locker.presenters import present_release
 from locker.sevendigital import client as sevendigital
 from locker.typed_requests import HtmxHttpRequest, signed_in_user
@@ -116,8 +116,10 @@ def _refuse(
     relink = refusal.outcome == DownloadEvent.Outcome.RELINK
     context: dict[str, object]
     if request.htmx and track is not None:
+        # The row's fresh state, in place of the row (the request came from the release's form).
         context = {"track": track, "release": refusal.release, "flash": refusal.message}
         response = render(request, "locker/_track.html", context, status=refusal.status)
+        response = reswap(retarget(response, f"#{track.dom_id}"), "outerHTML")
     elif request.htmx:
         context = {"message": refusal.message, "relink": relink}
         response = render(request, "locker/_flash.html", context, status=refusal.status)
@@ -147,6 +149,21 @@ def track_row(request: HtmxHttpRequest, release_id: int, track_id: int) -> HttpR
     if request.htmx:
         return render(request, "locker/_track.html", {"track": track, "release": release})
     return render(request, "locker/track.html", {"track": track, "release": release, "all_formats": True})
+
+
+@login_required
+@require_GET
+@never_cache
+def download_all(request: HtmxHttpRequest, release_id: int) -> HttpResponse:
+    """ "Download all"'s panel for one release, read afresh when the customer opens it."""
+    link = linking.get_link(signed_in_user(request))
+    if link is None:
+        return HttpResponse(status=404)
+    try:
+        release = fresh_release(link, release_id)
+    except DownloadRefused as refusal:
+        return _refuse(request, refusal)
+    return render(request, "locker/_download_all_panel.html", {"release": release})
 
 
 @login_required

@@ -58,7 +58,18 @@ MAX_ID = 2**53  # as the download and play forms allow
 
 def find_track(link: SevenDigitalLink, release_id: int, track_id: int) -> Found:
     """A fresh, filtered read of one track from the customer's own locker."""
-    if not (0 < release_id <= MAX_ID and 0 < track_id <= MAX_ID):  # URLs take any digits
+    if not 0 < track_id <= MAX_ID:  # URLs take any digits
+        raise DownloadRefused(str(wording.NOT_IN_LOCKER), status=404)
+    item = find_release(link, release_id, track_id)
+    for locker_track in item.tracks:
+        if locker_track.track.id == track_id:
+            return Found(item, locker_track)
+    raise DownloadRefused(str(wording.NOT_IN_LOCKER), status=404)
+
+
+def find_release(link: SevenDigitalLink, release_id: int, track_id: int | None = None) -> LockerRelease:
+    """A fresh, filtered read of one release (or one of its tracks) from the customer's own locker."""
+    if not 0 < release_id <= MAX_ID:
         raise DownloadRefused(str(wording.NOT_IN_LOCKER), status=404)
     try:
         page = sevendigital.get_locker(
@@ -76,11 +87,8 @@ def find_track(link: SevenDigitalLink, release_id: int, track_id: int) -> Found:
             outcome=Outcome.UPSTREAM_ERROR,
         ) from exc
     for item in page.releases:
-        if item.release.id != release_id:
-            continue
-        for locker_track in item.tracks:
-            if locker_track.track.id == track_id:
-                return Found(item, locker_track)
+        if item.release.id == release_id:
+            return item
     raise DownloadRefused(str(wording.NOT_IN_LOCKER), status=404)
 
 

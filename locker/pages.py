@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from locker import locker_cache, preferences, wording
-from locker.downloads import find_track, last_downloads, track_view
+from locker.downloads import find_release, find_track, last_downloads, track_view
 from locker.library import filters, search, sync
 from locker.library.models import SyncState
 from locker.library.read import read_narrowed
@@ -420,6 +420,19 @@ def _seconds_fresh(view: PageView | None) -> int:
     if not future:
         return PAGE_SECONDS
     return max(1, min(PAGE_SECONDS, int((min(future) - now).total_seconds())))
+
+
+def fresh_release(link: SevenDigitalLink, release_id: int) -> ReleaseView:
+    """One release re-read from 7digital ("Download all" says what will happen to each track).
+    Raises downloads.DownloadRefused."""
+    item = find_release(link, release_id)
+    track_ids = [t.track.id for t in item.tracks]
+    return present_release(
+        item,
+        now=timezone.now(),
+        preferred_format=preferences.download_format(link.user_id),
+        last_downloads=last_downloads(link.user_id, track_ids),
+    )
 
 
 def fresh_row(link: SevenDigitalLink, release_id: int, track_id: int) -> tuple[ReleaseView, TrackView | None]:

@@ -167,6 +167,12 @@ class ReleaseView:
         return not self.available
 
     @property
+    def download_forms(self) -> tuple[FormatView, ...]:
+        """The formats any downloadable track offers: one download form each, which every
+        track's button of that format submits (its track id is the button's value)."""
+        return tuple(f for f in self.formats if any(t.can_download and f in t.formats for t in self.tracks))
+
+    @property
     def menu_formats(self) -> tuple[FormatView, ...]:
         """What the rows' format menus may hold (locker.js copies each row's own from these)."""
         return self.formats if any(t.can_download and t.other_formats for t in self.tracks) else ()

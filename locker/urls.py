@@ -22,6 +22,11 @@ urlpatterns = [
         download_views.download_refused,
         name="download_refused",
     ),
+    path(
+        "locker/releases/<int:release_id>/download-all/",
+        download_views.download_all,
+        name="download_all",
+    ),
     path("locker/stream/", download_views.stream, name="stream"),
     path("locker/history/", download_views.history, name="history"),
     path("locker/track/<int:release_id>/<int:track_id>/", download_views.track_row, name="track"),

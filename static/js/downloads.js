@@ -1,4 +1,5 @@
-// Downloads, on the locker page and in the widget alike. A download button posts with htmx; the
+// Track rows, on the locker page and in the widget alike: downloads, row refreshes, and the Play
+// buttons' track (read from the row). A download button posts with htmx; the
 // answer is HX-Redirect to the signed media URL, run in a hidden frame instead of sending the whole
 // page there. A file never loads a document in the frame (it becomes a download and the page
 // stays); a refusal from the media host (7digital's XML error) does load, in the frame: the download
@@ -60,16 +61,50 @@
     if (row) refresh(row.id, 1500);
   });
 
-  // A download button's answer: run it in the frame, then refresh the row.
+  // A download button's answer: run it in the frame, then refresh the row. The request came from
+  // a release's download form (_download_forms.html), its track from the button that submitted it
+  // (a menu item may be gone by now): the row is track-<release>-<track>.
+  function rowOf(detail) {
+    var data = detail.requestConfig && detail.requestConfig.formData;
+    if (!data || !data.get || !data.get("track") || !data.get("format")) return null;
+    return document.getElementById("track-" + data.get("release") + "-" + data.get("track"));
+  }
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var row = rowOf(e.detail), button = row && row.querySelector("button.download");
+    if (button) button.classList.add("is-starting");
+  });
   document.addEventListener("htmx:beforeOnLoad", function (e) {
-    var xhr = e.detail.xhr, url = xhr.getResponseHeader("HX-Redirect");
-    var row = e.detail.elt.closest && e.detail.elt.closest("li[id^='track-']");
+    var xhr = e.detail.xhr, url = xhr.getResponseHeader("HX-Redirect"), row = rowOf(e.detail);
+    var button = row && row.querySelector("button.download");
+    if (button) button.classList.remove("is-starting");
     if (!url || !row) return;
     e.preventDefault();
-    var form = e.detail.requestConfig && e.detail.requestConfig.formData;
-    start(url, xhr.getResponseHeader("X-Download-Refused-Url"), row.id, form && form.get("format"));
+    start(url, xhr.getResponseHeader("X-Download-Refused-Url"), row.id, e.detail.requestConfig.formData.get("format"));
     htmx.trigger(row, "locker-downloaded");
   });
+
+  // A row says its track once: its id (track-<release>-<track>), its title and artist. Its Play
+  // button gets them from there, as the players read them: data-release, data-track, data-title
+  // and data-artist (the track's own artist, else the release's).
+  function textOf(el) {
+    if (!el) return "";
+    return Array.prototype.map.call(el.childNodes, function (node) {
+      return node.classList && node.classList.contains("version") ? "" : node.textContent;
+    }).join("").trim();
+  }
+  function labelPlayButtons(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("button[data-play]:not([data-track])"), function (button) {
+      var row = button.closest("li[id^='track-']"), article = row && row.closest("article");
+      if (!row) return;
+      var ids = row.id.split("-");
+      button.dataset.release = ids[1];
+      button.dataset.track = ids[2];
+      button.dataset.title = textOf(row.querySelector(".title"));
+      button.dataset.artist = textOf(row.querySelector(".track-artist") || (article && article.querySelector(".artist")));
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { labelPlayButtons(document); });
+  document.addEventListener("htmx:load", function (e) { labelPlayButtons(e.target.parentNode || e.target); });
 
   window.LockerDownloads = { start: start, refresh: refresh };
 })();

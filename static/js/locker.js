@@ -1,5 +1,5 @@
-// Locker's small bit of JavaScript: the player bar, "Download all" and a history guard. Downloads are
-// downloads.js; everything else is htmx.
+// Locker's small bit of JavaScript: the player bar, "Download all" and a history guard. Downloads and
+// the rows' Play buttons are downloads.js (shared with the widget); everything else is htmx.
 (function () {
   "use strict";
   // Words come from Django's JavaScriptCatalog (/jsi18n/), loaded before this script.
@@ -109,7 +109,7 @@
     var article = form.closest("article"), format = form.querySelector("select[name=format]").value;
     var status = form.querySelector("[data-download-status]"), start = form.querySelector("button[type=submit]");
     var rows = Array.prototype.slice.call(article.querySelectorAll("li[id^='track-']")).filter(function (row) {
-      var button = row.querySelector("button.download[name=format]");
+      var button = row.querySelector("button.download");
       return button && !button.disabled;
     });
     var started = 0, skipped = Number(form.dataset.skipped || 0);
@@ -123,10 +123,10 @@
     function next(i) {
       if (i >= rows.length) { finish(); return; }
       status.textContent = interpolate(gettext("Starting download %(number)s of %(total)s…"), { number: i + 1, total: rows.length }, true);
-      var row = rows[i], own = row.querySelector("button.download[name=format]").value;
+      // The row's button submits its format's form: form="dl-<release>-<format>", value=the track.
+      var row = rows[i], button = row.querySelector("button.download"), own = button.getAttribute("form").split("-")[2];
       var menu = row.querySelector("a.formats"), offered = [own].concat(menu ? menu.getAttribute("data-formats").split(" ") : []);
-      var fields = { release: form.dataset.release, track: row.querySelector("input[name=track]").value };
-      fields.format = offered.indexOf(format) >= 0 ? format : own;
+      var fields = { release: form.dataset.release, track: button.value, format: offered.indexOf(format) >= 0 ? format : own };
       post(form.action, fields)
         .then(function (r) {
           var url = r.headers.get("HX-Redirect");

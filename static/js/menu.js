@@ -1,12 +1,12 @@
 // The format menu beside each row's Download button: the WAI-ARIA Authoring Practices menu button.
 //
-// Markup (locker/templates/locker/_track.html, _release.html): in the row's download form, after the
-// Download button, a.formats[data-formats="55 33"], a plain link to the track's own page (which has
-// a button per format) for browsers without JavaScript; and once per release a
-// <template class="format-items"> with one menu item per format, each a submit button of the form
-// (name=format). This script makes the link a menu button and builds its menu only when it opens,
-// so a page of 500 rows carries no menus: the items submit the row's form as its Download button
-// does (htmx posts it). Keys: Enter, Space or Down opens on the first item, Up on the last; in the
+// Markup (locker/templates/locker/_track.html, _release.html): after a row's Download button,
+// a.formats[data-formats="55 33"], a plain link to the track's own page (which has a button per
+// format) for browsers without JavaScript; and once per release a <template class="format-items">
+// with one button per format, for that format's download form (form="dl-<release>-<format>"): each
+// becomes a menu item submitting it with the row's track (name="track"). This script makes the link a menu button and builds
+// its menu only when it opens, so a page of 500 rows carries no menus: an item, given the row's
+// track id, submits like the row's Download button does (htmx posts it). Keys: Enter, Space or Down opens on the first item, Up on the last; in the
 // menu Up and Down move (wrapping), Home and End jump, Escape closes and returns focus to the
 // button, Tab closes and moves on.
 (function () {
@@ -36,15 +36,20 @@
     var template = article && article.querySelector("template.format-items");
     if (!row || !template) return null;
     var wanted = (button.getAttribute("data-formats") || "").split(" ");
-    var main = row.querySelector("button.download");
+    var main = row.querySelector("button.download"), track = main && main.value;
     var menu = document.createElement("div");
     menu.className = "format-menu";
     menu.id = row.id + "-formats";
     menu.setAttribute("role", "menu");
     menu.setAttribute("aria-label", button.getAttribute("aria-label") || "");
-    Array.prototype.forEach.call(template.content.querySelectorAll("[role=menuitem]"), function (item) {
-      if (wanted.indexOf(item.value) < 0) return;
+    Array.prototype.forEach.call(template.content.querySelectorAll("button[form]"), function (item) {
+      if (wanted.indexOf(item.getAttribute("form").split("-")[2]) < 0) return; // form="dl-<release>-<format>"
       var copy = item.cloneNode(true);
+      copy.setAttribute("role", "menuitem");
+      copy.tabIndex = -1;
+      copy.type = "submit";
+      copy.name = "track";
+      copy.value = track;
       // The row's warning ("your last download of this track") describes every format's download.
       if (main && main.hasAttribute("aria-describedby")) copy.setAttribute("aria-describedby", main.getAttribute("aria-describedby"));
       menu.appendChild(copy);
@@ -73,7 +78,8 @@
     close(false);
     var menu = build(button);
     if (!menu) return;
-    button.after(menu); // inside the row's form: its items submit it
+    button.after(menu);
+    if (window.htmx) htmx.process(menu); // its submit buttons belong to forms elsewhere (form=)
     button.setAttribute("aria-expanded", "true");
     button.setAttribute("aria-controls", menu.id);
     current = { button: button, menu: menu };

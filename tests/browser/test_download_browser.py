@@ -6,7 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_in, wait_until
+from locker.models import DownloadEvent
+from tests.browser.conftest import axe_violations, screenshot, sign_in, wait_until
 from tests.helpers import PASSWORD
 
 EMAIL = "small@sandbox.test"
@@ -52,27 +53,131 @@ def test_play_streams_and_the_player_advances(page, linked_customer, sandboxed):
     screenshot(page, "player")
 
 
-def test_download_all_lists_what_will_happen_and_downloads_each_track(page, linked_customer, sandboxed):
+def test_download_all_lists_what_will_happen_and_ends_saying_what_happened(page, linked_customer, sandboxed):
     sign_in(page, linked_customer.email, PASSWORD)
     last_id = page.locator("li.state-last_download").first.get_attribute("id")
     album = page.locator("article", has=page.locator(f"#{last_id}"))
+    ready = album.locator("li.track button.download:not([disabled])").count()
+    skipped = album.locator("li.track button.download[disabled]").count()
+    assert ready >= 2 and skipped >= 1
     album.get_by_text("Download all").click()
     panel = album.locator("details.download-all")
+    expect(panel.get_by_text(f"{ready} of {ready + skipped} tracks will be downloaded")).to_be_visible()
     expect(panel.get_by_text("These will use their last download:")).to_be_visible()
     expect(panel.get_by_text("These can't be downloaded and will be skipped:")).to_be_visible()
-    wanted = panel.locator("input[name=track]").count()
-    assert wanted >= 2
     downloads = []
     page.on("download", lambda download: downloads.append(download))
-    panel.get_by_label("Format").select_option(label="MP3 320")
+    format_choice = panel.get_by_label("Format")
+    expect(format_choice).to_have_value("17")  # the preferred format (MP3 320 by default)
+    format_choice.select_option(label="MP3 320")
     panel.get_by_role("button", name="Start downloads").click()
-    expect(panel.get_by_role("status")).to_have_text(f"Started {wanted} downloads.", timeout=wanted * 4000)
-    assert len(downloads) == wanted
+    # It ends in a finished state, not "Starting download 3 of 3…".
+    expect(panel.get_by_role("status")).to_have_text(
+        f"{ready} downloads started, {skipped} skipped.", timeout=ready * 4000
+    )
+    expect(panel.get_by_role("button", name="Start downloads")).to_be_enabled()
+    assert len(downloads) == ready
     assert all(d.url.startswith(f"{sandboxed.url}/media/user/downloadtrack?") for d in downloads)
     # The row that had its last download left is now exhausted; no count was used twice.
     expect(page.locator(f"#{last_id}")).to_have_class(re.compile("state-exhausted"), timeout=10_000)
     _, release_id, track_id = last_id.split("-")
     assert sandboxed.remaining(EMAIL, int(release_id), int(track_id)) == 0
+
+
+def test_download_all_in_a_format_chosen_for_the_whole_release(page, linked_customer, sandboxed):
+    sign_in(page, linked_customer.email, PASSWORD)
+    menus = page.locator("li.state-downloadable a.formats")
+    album = page.locator("article", has=menus.first)
+    wanted = album.locator("li.track button.download:not([disabled])").count()
+    offered = {
+        int(t)
+        for t in album.locator("a.formats").evaluate_all(
+            "els => els.map(e => e.closest('li').id.split('-')[2])"
+        )
+    }
+    album.get_by_text("Download all").click()
+    panel = album.locator("details.download-all")
+    panel.get_by_label("Format").select_option(label="AAC 320")
+    panel.get_by_role("button", name="Start downloads").click()
+    expect(panel.get_by_role("status")).to_have_text(
+        re.compile(rf"^{wanted} downloads? started"), timeout=wanted * 4000
+    )
+    started = DownloadEvent.objects.filter(user=linked_customer, outcome=DownloadEvent.Outcome.REDIRECTED)
+    assert {e.track_id for e in started if e.format_id == 33} == offered  # AAC 320 wherever offered
+    assert all(e.format_id == 17 for e in started if e.track_id not in offered)  # else the row's own
+
+
+def test_the_format_menu_by_keyboard_alone(page, linked_customer, sandboxed):
+    """APG menu button: Enter opens on the first item, arrows move, Escape closes and returns
+    focus, Enter on an item downloads in that format; the row's buttons never move."""
+    sign_in(page, linked_customer.email, PASSWORD)
+    assert axe_violations(page) == []  # (reloads the page with axe-core)
+    row = page.locator("li.state-downloadable", has=page.locator("a.formats")).first
+    row_id = row.get_attribute("id")
+    _, release_id, track_id = row_id.split("-")
+    main = row.get_by_role("button", name=re.compile(r"^Download MP3 320"))
+    more = row.get_by_role("button", name=re.compile("^Other formats"))
+    expect(more).to_have_attribute("aria-haspopup", "menu")
+    expect(more).to_have_attribute("aria-expanded", "false")
+    main.focus()
+    page.keyboard.press("Tab")
+    expect(more).to_be_focused()
+    page.keyboard.press("Enter")
+    menu = page.get_by_role("menu")
+    expect(menu).to_be_visible()
+    expect(more).to_have_attribute("aria-expanded", "true")
+    first = menu.get_by_role("menuitem", name="Download AAC 320")
+    expect(first).to_be_focused()
+    serious = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)"
+    )
+    assert serious == []  # the open menu too
+    page.keyboard.press("ArrowDown")  # one other format: Down wraps to it again
+    expect(first).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("menu")).to_have_count(0)
+    expect(more).to_be_focused()
+    expect(more).to_have_attribute("aria-expanded", "false")
+    before = sandboxed.remaining(EMAIL, int(release_id), int(track_id))
+    page.keyboard.press("ArrowDown")
+    expect(menu.get_by_role("menuitem").first).to_be_focused()
+    with page.expect_download() as download_info:
+        page.keyboard.press("Enter")
+    assert "formatId=33" in download_info.value.url or "formatid=33" in download_info.value.url.lower()
+    assert sandboxed.remaining(EMAIL, int(release_id), int(track_id)) == before - 1
+    expect(page.get_by_role("menu")).to_have_count(0)
+    updated = page.locator(f"#{row_id}")
+    expect(updated.get_by_text("Download started")).to_be_visible(timeout=10_000)
+    # The Download button is still MP3 320, the menu still holds AAC 320: nothing moved.
+    expect(updated.get_by_role("button", name=re.compile(r"^Download MP3 320"))).to_be_enabled()
+    expect(updated.locator("a.formats")).to_have_attribute("data-formats", "33")
+    assert DownloadEvent.objects.get(user=linked_customer, track_id=int(track_id)).format_id == 33
+
+
+def test_without_javascript_the_download_button_posts_and_other_formats_have_a_page(
+    browser, live_server, linked_customer, sandboxed
+):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, accept_downloads=True)
+    page = context.new_page()
+    try:
+        sign_in(page, linked_customer.email, PASSWORD)
+        row = page.locator("li.state-downloadable", has=page.locator("a.formats")).first
+        _, release_id, track_id = row.get_attribute("id").split("-")
+        with page.expect_download() as download_info:
+            row.get_by_role("button", name=re.compile(r"^Download MP3 320")).click()
+        assert download_info.value.url.startswith(f"{sandboxed.url}/media/user/downloadtrack?")
+        row.get_by_role("link", name=re.compile("^Other formats")).click()
+        expect(page).to_have_url(re.compile(rf"/locker/track/{release_id}/{track_id}/$"))
+        with page.expect_download() as download_info:
+            page.get_by_role("button", name=re.compile(r"^Download AAC 320")).click()
+        assert download_info.value.url.startswith(f"{sandboxed.url}/media/user/downloadtrack?")
+        formats = DownloadEvent.objects.filter(user=linked_customer, track_id=int(track_id)).values_list(
+            "format_id", flat=True
+        )
+        assert sorted(formats) == [17, 33]
+    finally:
+        context.close()
 
 
 def test_a_refusal_by_the_media_host_keeps_the_customer_on_their_locker(page, linked_customer, sandboxed):

@@ -47,10 +47,18 @@ def test_sign_up_link_and_see_every_track_state(page, sandboxed):
     expect(last.get_by_role("button", name=re.compile(r"^Download MP3 320"))).to_be_enabled()
     expect(last.get_by_text("last download of this track")).to_be_visible()
 
+    # A withdrawn release folds to its heading, why, and "N tracks" behind a disclosure: no rows
+    # of buttons nobody can use.
     withdrawn = page.locator("article.is-withdrawn")
-    for button in withdrawn.get_by_role("button", name=re.compile("^(Download|Play)")).all():
-        expect(button).to_be_disabled()
-        expect(button).to_have_accessible_description(re.compile("withdrawn"))
+    expect(withdrawn.get_by_role("heading", level=2)).to_be_visible()
+    expect(withdrawn.get_by_text(re.compile("has been withdrawn"))).to_be_visible()
+    expect(withdrawn.get_by_role("button", name=re.compile("^(Download|Play)"))).to_have_count(0)
+    folded = withdrawn.locator("details.folded-tracks")
+    titles = folded.locator("li .title")
+    expect(folded.locator("summary")).to_have_text(re.compile(rf"^{titles.count()} tracks?$"))
+    expect(titles.first).to_be_hidden()
+    folded.locator("summary").click()
+    expect(titles.first).to_be_visible()
 
     preorder = page.locator("article.is-preorder")
     expect(preorder.get_by_text(re.compile("Pre-order: available from"))).to_be_visible()

@@ -18,7 +18,7 @@ from locker.library.articles import sort_key
 from locker.library.models import IndexedRelease, IndexedTrack, SyncState
 from locker.pages import CSRF_MARK
 from locker.query import LockerQuery
-from tests.helpers import link_to_sandbox
+from tests.helpers import ENABLED_DOWNLOAD, download_buttons, download_post, link_to_sandbox
 from tests.library.test_sync import locker_calls
 
 SORTS = [
@@ -113,11 +113,8 @@ def test_cached_index_pages_and_cards_hold_no_csrf_token(indexed_client, custome
     other = Client(enforce_csrf_checks=True)
     other.force_login(customer)
     second = other.get("/locker/", {"pageSize": 50}).content.decode()
-    form = re.search(r'<li class="track state-downloadable".*?(<form method="post".*?</form>)', second, re.S)[
-        1
-    ]
-    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]+)"', form))
-    fields["format"] = re.search(r'name="format" value="(\d+)"', form)[1]
+    row = re.search(r'<li class="track state-downloadable".*?</li>', second, re.S)[0]
+    fields = download_post(second, download_buttons(row)[0])
     assert other.post("/locker/download/", fields).status_code == HTTPStatus.FOUND
 
 
@@ -189,8 +186,7 @@ def test_a_download_writes_the_fresh_answer_into_the_index(small_indexed, custom
     release, track = map(
         int, re.search(r'<li class="track state-last_download" id="track-(\d+)-(\d+)"', html).groups()
     )
-    form = re.search(rf'id="track-{release}-{track}".*?<form method="post".*?</form>', html, re.S)[0]
-    fmt = re.search(r'name="format" value="(\d+)"', form)[1]
+    fmt = next(b["format"] for b in download_buttons(html) if b["track"] == track)
     response = small_indexed.post("/locker/download/", {"release": release, "track": track, "format": fmt})
     assert response.status_code == HTTPStatus.FOUND
     from django_tasks_db.models import DBTaskResult
@@ -242,7 +238,7 @@ def test_a_link_needing_renewal_shows_the_index_with_downloads_off(small_indexed
     sandboxed.clear_log()
     html = small_indexed.get("/locker/").content.decode()
     assert "Link your 7digital account again" in html and "<article" in html
-    assert not re.search(r'<button type="submit" name="format"[^>]*class="button download[^"]*"\s*>', html)
+    assert not ENABLED_DOWNLOAD.search(html) and download_buttons(html)
     assert locker_calls(sandboxed) == 0
 
 
@@ -291,5 +287,5 @@ def test_while_7digital_is_paused_the_index_is_shown_with_downloads_paused(
     html = small_indexed.get("/locker/").content.decode()
     assert "answering right now" in html and "downloads are paused" in html
     assert html.count("<article") == 4
-    assert not re.search(r'<button type="submit" name="format"[^>]*class="button download[^"]*"\s*>', html)
+    assert not ENABLED_DOWNLOAD.search(html) and download_buttons(html)
     assert locker_calls(sandboxed) == 0

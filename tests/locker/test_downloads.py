@@ -12,7 +12,7 @@ from django.test import Client
 from locker import throttle
 from locker.library import sync
 from locker.models import AccountSettings, DownloadEvent
-from tests.helpers import link_to_sandbox
+from tests.helpers import download_buttons, link_to_sandbox
 
 EMAIL = "small@sandbox.test"
 
@@ -25,7 +25,7 @@ def track_rows(client) -> list[dict]:
             "release": int(release),
             "track": int(track),
             # The Download button's format, then the menu's (its link lists their ids).
-            "formats": [int(f) for f in re.findall(r'name="format" value="(\d+)"', body)]
+            "formats": [b["format"] for b in download_buttons(body)]
             + [int(f) for ids in re.findall(r'data-formats="([\d ]+)"', body) for f in ids.split()],
         }
         for state, release, track, body in re.findall(
@@ -297,3 +297,21 @@ def test_a_withdrawn_track_cannot_be_played(customer_client, sandboxed):
     response = customer_client.post("/locker/stream/", {"release": row["release"], "track": row["track"]})
     assert response.status_code == HTTPStatus.CONFLICT
     assert "url" not in response.json()
+
+
+def test_download_all_is_read_afresh_when_opened_and_says_what_will_happen(customer_client, sandboxed):
+    row = small_locker(customer_client)["last_download"]
+    page = customer_client.get("/locker/").content.decode()
+    card = re.search(rf'<article[^>]*id="release-{row["release"]}".*?</article>', page, re.S)[0]
+    assert "data-download-all" not in card  # the page carries no panels
+    assert f'hx-get="/locker/releases/{row["release"]}/download-all/"' in card
+    panel = customer_client.get(
+        f"/locker/releases/{row['release']}/download-all/", headers={"HX-Request": "true"}
+    )
+    html = panel.content.decode()
+    assert panel.status_code == HTTPStatus.OK and "data-download-all" in html
+    assert "These will use their last download:" in html and re.search(
+        r"\d+ of \d+ tracks will be downloaded", html
+    )
+    missing = customer_client.get("/locker/releases/999999/download-all/", headers={"HX-Request": "true"})
+    assert missing["HX-Retarget"] == "#flash" and "not in your locker" in missing.content.decode()

@@ -14,7 +14,7 @@ from locker import locker_cache
 from locker.models import SevenDigitalLink
 from locker.pages import CSRF_MARK, render_variant
 from locker.query import LockerQuery
-from tests.helpers import link_to_sandbox
+from tests.helpers import ENABLED_DOWNLOAD, download_buttons, download_post, link_to_sandbox
 
 
 def upstream_calls(sandbox) -> int:
@@ -72,9 +72,9 @@ def test_a_cached_page_works_without_javascript_for_every_session(linked_custome
     second.force_login(linked_customer)
     html = second.get("/locker/").content.decode()
     assert upstream_calls(sandboxed) == calls  # served from the cache
-    form = re.search(r'<li class="track state-downloadable".*?(<form method="post".*?</form>)', html, re.S)[1]
-    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]+)"', form))
-    fields["format"] = re.search(r'name="format" value="(\d+)"', form)[1]
+    row = re.search(r'<li class="track state-downloadable".*?</li>', html, re.S)[0]
+    fields = download_post(html, download_buttons(row)[0])
+    assert set(fields) == {"csrfmiddlewaretoken", "release", "format", "track"}
     response = second.post("/locker/download/", fields)
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].startswith(f"{sandboxed.url}/media/user/downloadtrack?")
@@ -105,7 +105,7 @@ def test_a_cached_page_is_dropped_when_the_link_changes(
     change(linked_customer.sevendigital_link)
     html = customer_client.get("/locker/").content.decode()
     assert shown in html
-    assert not re.search(r'<button type="submit" name="format"[^>]*class="button download[^"]*"\s*>', html)
+    assert not ENABLED_DOWNLOAD.search(html)
 
 
 @pytest.mark.parametrize(
@@ -210,7 +210,7 @@ def test_an_upstream_failure_serves_the_last_good_copy_with_downloads_off(
     assert response.status_code == HTTPStatus.OK
     assert "Showing the last copy we have" in html
     assert "<article" in html
-    assert not re.search(r'<button type="submit" name="format"[^>]*class="button download[^"]*"\s*>', html)
+    assert not ENABLED_DOWNLOAD.search(html)
 
 
 def test_an_upstream_failure_without_a_copy_shows_a_friendly_error(customer_client, sandboxed):

@@ -9,11 +9,12 @@ every loop is bounded by the plan's end time.
 from __future__ import annotations
 
 import random
-import re
 import threading
 import time
 from dataclasses import dataclass, field
 from statistics import quantiles
+
+from tests.helpers import download_buttons
 
 USERS = 50
 READ_TIMEOUT = 3.0  # SEVENDIGITAL_READ_TIMEOUT for the stack: what "slow" means to us
@@ -27,10 +28,6 @@ SORTS = (
     "releaseTitle+asc",
     "releaseTitle+desc",
 )
-DOWNLOAD_FORM = re.compile(
-    r'name="release" value="(\d+)">\s*<input type="hidden" name="track" value="(\d+)">(.*?)</form>', re.S
-)
-ENABLED_FORMAT = re.compile(r'<button type="submit" name="format" value="(\d+)"(?:(?!disabled)[^>])*>')
 
 
 @dataclass
@@ -73,11 +70,7 @@ class Plan:
 
 def downloads_on(html: str) -> list[tuple[int, int, int]]:
     """(release, track, format) of every enabled download button on a locker page."""
-    found = []
-    for release, track, buttons in DOWNLOAD_FORM.findall(html):
-        for fmt in ENABLED_FORMAT.findall(buttons):
-            found.append((int(release), int(track), int(fmt)))
-    return found
+    return [(b["release"], b["track"], b["format"]) for b in download_buttons(html) if b["enabled"]]
 
 
 def classify(html: bytes) -> bool:

@@ -18,6 +18,7 @@ from lockersite.logging import (
     TextFormatter,
     redact,
 )
+from tests.helpers import download_buttons
 
 SIGNED_MEDIA = (
     "https://media.geo.7digital.com/media/user/downloadtrack?releaseId=1&trackId=2&formatId=17"
@@ -212,10 +213,6 @@ def test_a_download_logs_neither_the_signed_url_nor_the_token(
 
 
 def _first_download(html: str) -> tuple[str, str, str]:
-    form = re.search(
-        r'name="release" value="(\d+)">\s*<input type="hidden" name="track" value="(\d+)">\s*'
-        r'<button type="submit" name="format" value="(\d+)"(?:(?!disabled)[^>])*>',
-        html,
-    )
-    assert form, "no enabled download button on the page"
-    return form.group(1), form.group(2), form.group(3)
+    button = next((b for b in download_buttons(html) if b["enabled"]), None)
+    assert button, "no enabled download button on the page"
+    return str(button["release"]), str(button["track"]), str(button["format"])
