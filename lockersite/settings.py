@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "locker.context_processors.site",
+                "locker.widget.context_processors.widget",
             ],
         },
     },

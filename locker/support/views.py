@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext, gettext_lazy
 
 from locker import linking, locker_cache, pages, preferences
+from locker.layouts import SUPPORT
 from locker.library import filters, sync
 from locker.loader import LockerResult
 from locker.models import DownloadEvent, SevenDigitalLink
@@ -129,6 +130,7 @@ def locker(request: HttpRequest, model_admin, user_id: int) -> HttpResponse:
         "preferred_format": preferences.download_format(customer.pk),
         "indexed": bool(found and found.indexed),
         "actions": [a for a in ACTIONS.values() if link or not a.needs_link],
+        "layout": SUPPORT,
         **_search_context(found),
     }
     return TemplateResponse(request, "admin/support/locker.html", context)

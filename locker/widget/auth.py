@@ -43,15 +43,18 @@ SESSION_EXPIRED = gettext_lazy("This music widget has timed out. Reload the page
 
 
 def customer_for(email: str):
-    """The active Locker user whose *verified* address this is (case-insensitive), or None."""
+    """The active Locker user whose *verified* address this is (case-insensitive).
+
+    Raises InvalidWidgetToken("unverified-email") when the address is theirs but not confirmed yet,
+    "unknown-customer" when no active user has it.
+    """
     from allauth.account.models import EmailAddress
 
-    address = (
-        EmailAddress.objects.filter(email__iexact=email, verified=True, user__is_active=True)
-        .select_related("user")
-        .first()
-    )
-    return address.user if address else None
+    addresses = EmailAddress.objects.filter(email__iexact=email, user__is_active=True).select_related("user")
+    verified = [address for address in addresses if address.verified]
+    if verified:
+        return verified[0].user
+    raise InvalidWidgetToken("unverified-email" if addresses else "unknown-customer")
 
 
 def preview_token(user) -> str:
@@ -64,9 +67,10 @@ def exchange(params) -> tuple[WidgetSession, str]:
     token, preview = params.get("token", ""), params.get("preview", "")
     if token:
         claims = verify(token)
-        user = customer_for(claims.subject)
-        if user is None:
-            raise InvalidWidgetToken("unknown-customer", claims.partner)
+        try:
+            user = customer_for(claims.subject)
+        except InvalidWidgetToken as refusal:
+            raise InvalidWidgetToken(refusal.reason, claims.partner) from None
         return _start(user, claims.partner, claims.token_id, claims.expires_at)
     if preview:
         try:

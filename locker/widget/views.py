@@ -1,11 +1,14 @@
-"""The embeddable widget: the page, its partial refreshes, and the download and play views it reuses.
+"""The embeddable widget: the page, its body for htmx (paging, search), and the locker's views it reuses.
 
-Downloads and plays go through locker.download_views, the very views of the locker page: the
-wrappers here only swap the cookie login for the widget session (see auth.py).
+Downloads, plays and row refreshes go through locker.download_views, the very views of the locker
+page, rendering the locker's own partials: the wrappers here only swap the cookie login for the
+widget session (see auth.py), and locker/widget/context_processors.py gives those partials the
+widget's layout and routes.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from urllib.parse import urlencode
 
@@ -20,14 +23,13 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from locker import download_views, linking, pages
-from locker.downloads import DownloadRefused, record_upstream_refusal
-from locker.pages import fresh_row
 from locker.query import LockerQuery
-from locker.typed_requests import WidgetRequest, signed_in_user
+from locker.typed_requests import WidgetRequest
 from locker.widget import auth
 from locker.widget.framing import allowed_origins, framable, own_origin
 from locker.widget.models import Partner
 from locker.widget.options import LAYOUTS, THEMES, WidgetOptions
+from locker.widget.refusals import refusal_for
 from locker.widget.tokens import InvalidWidgetToken, claimed_partner
 
 logger = logging.getLogger(__name__)
@@ -40,10 +42,6 @@ LABELS = {
     "dark": pgettext_lazy("theme", "Dark"),
 }
 
-AUTH_FAILED = gettext_lazy(
-    "This music widget could not sign you in: its link has expired or is not valid. Reload the page to try again."
-)
-
 
 @require_GET
 @never_cache
@@ -55,22 +53,29 @@ def locker(request: HttpRequest) -> HttpResponse:
         session = auth.session_from(request)
         if session is None:
             return JsonResponse({"error": str(auth.SESSION_EXPIRED), "code": "session-expired"}, status=401)
+        request.widget_session = session  # type: ignore[attr-defined]  # read by the context processor
         context = {"options": options, **_body_context(session.user, query, options)}
-        return framable(request, render(request, "widget/_body.html", context), session.partner)
+        return framable(request, render(request, "widget/locker.html#body", context), session.partner)
     try:
         session, key = auth.exchange(request.GET)
     except InvalidWidgetToken as refusal:
         _scrub_token(request)
         partner = refusal.partner or claimed_partner(request.GET.get("token", ""))
         logger.info("widget token refused: %s (partner %s)", refusal.reason, partner.slug if partner else "-")
-        context = {"options": options, "message": AUTH_FAILED, "config": _config(request, partner, "")}
+        context = {
+            "options": options,
+            "refusal": refusal_for(refusal.reason, partner),
+            "config": _config(request, partner, ""),
+        }
         response = render(request, "widget/error.html", context, status=401)
         response["Referrer-Policy"] = "no-referrer"
         return framable(request, response, partner)
     _scrub_token(request)
+    request.widget_session = session  # type: ignore[attr-defined]  # read by the context processor
     context = {
         "options": options,
-        "config": _config(request, session.partner, key, options),
+        "config": _config(request, session.partner, key),
+        "hx_headers": json.dumps({auth.SESSION_HEADER: key, "Accept-Language": translation.get_language()}),
         **_body_context(session.user, query, options),
     }
     response = render(request, "widget/locker.html", context)
@@ -88,17 +93,12 @@ def _scrub_token(request: HttpRequest) -> None:
     request.META["QUERY_STRING"] = params.urlencode(safe="[]")
 
 
-def _config(
-    request: HttpRequest, partner: Partner | None, key: str, options: WidgetOptions | None = None
-) -> dict:
+def _config(request: HttpRequest, partner: Partner | None, key: str) -> dict:
     """What widget.js needs, handed over in a `json_script` block (no inline script)."""
     return {
         "session": key,
         "origins": [own_origin(request), *allowed_origins(partner)],
-        "download": reverse("widget:download"),
         "stream": reverse("widget:stream"),
-        "track": reverse("widget:track", args=[0, 0]),
-        "layout": options.layout if options else "compact",
         "lang": translation.get_language(),
     }
 
@@ -135,24 +135,8 @@ def _nav(query: LockerQuery, view, options: WidgetOptions) -> dict:
     }
 
 
-@auth.widget_login_required
-@require_GET
-@never_cache
-def track_row(request: HttpRequest, release_id: int, track_id: int) -> HttpResponse:
-    """The fresh state of one row after a download (the widget's twin of download_views.track_row)."""
-    link = linking.get_link(signed_in_user(request))
-    if link is None:
-        return HttpResponse(status=404)
-    try:
-        release, track = fresh_row(link, release_id, track_id)
-    except DownloadRefused as refusal:
-        return JsonResponse({"error": refusal.message}, status=refusal.status)
-    context = {
-        "track": track,
-        "release": release,
-        "options": WidgetOptions.from_params(request.GET),
-    }
-    return render(request, "widget/_track.html", context)
+# The locker's own row view (the fresh state of one row after a download), signed in by the widget session.
+track_row = auth.widget_login_required(download_views.track_row)
 
 
 @auth.widget_login_required
@@ -160,8 +144,8 @@ def track_row(request: HttpRequest, release_id: int, track_id: int) -> HttpRespo
 def download(request: WidgetRequest) -> HttpResponse:
     """locker.download_views.download, signed in by the widget session.
 
-    widget.js posts with `HX-Request`, so the answer is `HX-Redirect` to the signed media URL (or a
-    refusal with an alert it reads). A plain form post (no JavaScript) gets the 302 itself; a
+    htmx posts it, so the answer is `HX-Redirect` to the signed media URL (run in a hidden frame by
+    downloads.js) or the row's fresh state saying why not. A plain form post (no JavaScript) gets the 302 itself; a
     refusal then shows a small framable page instead of the locker's full-site one.
     """
     response = download_views.download(request)
@@ -178,14 +162,9 @@ def download(request: WidgetRequest) -> HttpResponse:
     return framable(request, refused, session.partner)
 
 
-@auth.widget_login_required
-@require_POST
-def download_refused(request: HttpRequest, event_id: int) -> HttpResponse:
-    """widget.js saw the media host answer a refusal page instead of the file (see
-    download_views.download_refused): record it; the widget then refreshes the row itself."""
-    if record_upstream_refusal(request.user, event_id) is None:
-        return HttpResponse(status=204)
-    return JsonResponse({"error": str(download_views.UPSTREAM_REFUSAL)})
+# The media host answered a refusal page instead of the file (see downloads.js): the locker's own
+# view records it and answers the row's fresh state with what happened.
+download_refused = auth.widget_login_required(download_views.download_refused)
 
 
 @auth.widget_login_required

@@ -1,5 +1,6 @@
 // Locker's small bit of JavaScript: "Download all", focus kept across swaps, boosted navigation and a
-// history guard. The player is player.js; everything else is htmx.
+// history guard. The player is player.js; downloads and row refreshes are downloads.js (shared with
+// the widget); everything else is htmx.
 (function () {
   "use strict";
   // Words come from Django's JavaScriptCatalog (/jsi18n/), loaded before this script.
@@ -22,101 +23,6 @@
     });
   }
 
-  // ---- Downloads run in a hidden frame. The file never loads a document there (it becomes a
-  // download and this page stays); a refusal from the media host (7digital's XML error) does load,
-  // in the frame instead of replacing this page. Then the download view's refusal URL records it
-  // and answers the row's fresh state with what happened. ----
-  function startDownload(url, refusedUrl, rowId) {
-    var frame = document.createElement("iframe");
-    frame.hidden = true;
-    frame.setAttribute("aria-hidden", "true");
-    frame.tabIndex = -1;
-    frame.addEventListener("load", function () {
-      frame.remove();
-      if (!refusedUrl) return;
-      post(refusedUrl, {})
-        .then(function (r) { return r.status === 200 ? r.text() : ""; })
-        .then(function (html) {
-          var row = document.getElementById(rowId);
-          if (!html) return;
-          if (row && window.htmx) htmx.swap(row, html, { swapStyle: "outerHTML" });
-          else showFlash(gettext("7digital's download server refused that download, so it didn't start."));
-        });
-    }, { once: true });
-    frame.src = url;
-    document.body.appendChild(frame);
-  }
-  function showFlash(message) {
-    var flash = document.getElementById("flash");
-    if (!flash) return;
-    var p = document.createElement("p");
-    p.className = "notice notice-warning";
-    p.setAttribute("role", "alert");
-    p.textContent = message;
-    flash.replaceChildren(p);
-  }
-  // A download button's answer: HX-Redirect to the signed media URL. Run it in the frame instead
-  // of letting htmx send this whole page there, then refresh the row as htmx would have.
-  // The request came from a release's download form (_download_forms.html), its track from the
-  // button that submitted it (a menu item may be gone by now): the row is track-<release>-<track>.
-  function rowOf(detail) {
-    var data = detail.requestConfig && detail.requestConfig.formData;
-    if (!data || !data.get || !data.get("track") || !data.get("format")) return null;
-    return document.getElementById("track-" + data.get("release") + "-" + data.get("track"));
-  }
-  document.addEventListener("htmx:beforeRequest", function (e) {
-    var row = rowOf(e.detail), button = row && row.querySelector("button.download");
-    if (button) button.classList.add("is-starting");
-  });
-  document.addEventListener("htmx:beforeOnLoad", function (e) {
-    var xhr = e.detail.xhr, url = xhr.getResponseHeader("HX-Redirect"), row = rowOf(e.detail);
-    var button = row && row.querySelector("button.download");
-    if (button) button.classList.remove("is-starting");
-    if (!url || !row) return;
-    e.preventDefault();
-    startDownload(url, xhr.getResponseHeader("X-Download-Refused-Url"), row.id);
-    htmx.trigger(row, "locker-downloaded");
-  });
-
-  // ---- A row says its track once: its id (track-<release>-<track>), its title and artist. Its
-  // Play button gets them from there, as the player reads them: data-release, data-track,
-  // data-title and data-artist (the track's own artist, else the release's). ----
-  function textOf(el) {
-    if (!el) return "";
-    return Array.prototype.map.call(el.childNodes, function (node) {
-      return node.classList && node.classList.contains("version") ? "" : node.textContent;
-    }).join("").trim();
-  }
-  function labelPlayButtons(root) {
-    Array.prototype.forEach.call(root.querySelectorAll("button[data-play]:not([data-track])"), function (button) {
-      var row = button.closest("li[id^='track-']"), article = row && row.closest("article");
-      if (!row) return;
-      var ids = row.id.split("-");
-      button.dataset.release = ids[1];
-      button.dataset.track = ids[2];
-      button.dataset.title = textOf(row.querySelector(".title"));
-      button.dataset.artist = textOf(row.querySelector(".track-artist") || (article && article.querySelector(".artist")));
-    });
-  }
-  document.addEventListener("DOMContentLoaded", function () { labelPlayButtons(document); });
-  document.addEventListener("htmx:load", function (e) { labelPlayButtons(e.target.parentNode || e.target); });
-
-  // ---- After a download the row is read again (its state, "Download started"), once 7digital
-  // has had a moment to count it. The list says where a row comes from: data-track-url, with
-  // /0/0/ standing for the release and track ids of the row's id (track-<release>-<track>). ----
-  function refreshRow(rowId, delay) {
-    setTimeout(function () {
-      var row = document.getElementById(rowId), list = row && row.closest("[data-track-url]");
-      if (!list || !window.htmx) return;
-      var ids = rowId.split("-");
-      htmx.ajax("GET", list.getAttribute("data-track-url").replace("/0/0/", "/" + ids[1] + "/" + ids[2] + "/"),
-        { source: row, target: row, swap: "outerHTML" });
-    }, delay);
-  }
-  document.addEventListener("locker-downloaded", function (e) {
-    var row = e.target.closest && e.target.closest("li[id^='track-']");
-    if (row) refreshRow(row.id, 1500);
-  });
 
   // ---- Download all: each downloadable row of the release through the same download view, one
   // by one, in the chosen format where the track offers it, else in the row's own (its Download
@@ -146,8 +52,8 @@
       post(form.action, fields)
         .then(function (r) {
           var url = r.headers.get("HX-Redirect");
-          if (url) { startDownload(url, r.headers.get("X-Download-Refused-Url"), row.id); started++; } else { skipped++; }
-          refreshRow(row.id, 200);
+          if (url) { LockerDownloads.start(url, r.headers.get("X-Download-Refused-Url"), row.id, fields.format); started++; } else { skipped++; }
+          LockerDownloads.refresh(row.id, 200);
         }, function () { skipped++; })
         .then(function () { setTimeout(function () { next(i + 1); }, 1500); });
     }

@@ -1,5 +1,7 @@
-// Locker widget (inside the partner's iframe): downloads, paging, and the postMessage API; the player is player.js.
-// No cookies: every request carries the widget session id in the X-Widget-Session header.
+// Locker widget (inside the partner's iframe): the postMessage API (the player is player.js). Downloads, row
+// refreshes, paging and search are htmx with the locker's own partials (downloads.js runs a download
+// in its hidden frame). No cookies: every request carries the widget session id in the
+// X-Widget-Session header (htmx through the body's hx-headers).
 (function () {
   "use strict";
   // Words come from Django's JavaScriptCatalog (/jsi18n/), loaded before this script.
@@ -66,11 +68,11 @@
     requestAnimationFrame(reportHeight);
   }
 
-  // ---- requests with the widget session ----
+  // ---- the player's requests with the widget session (htmx sends it from the body's hx-headers) ----
   function request(url, options) {
     options = options || {};
     // The partner's `lang` (or the browser's language, as the page was rendered) for every answer.
-    var headers = Object.assign({ "X-Widget-Session": config.session, "HX-Request": "true" }, options.headers || {});
+    var headers = Object.assign({ "X-Widget-Session": config.session }, options.headers || {});
     if (config.lang) headers["Accept-Language"] = config.lang;
     return fetch(url, { method: options.method || "GET", body: options.body, headers: headers, credentials: "omit", cache: "no-store" })
       .then(function (response) {
@@ -87,11 +89,6 @@
       body.insertBefore(note, body.firstChild);
     }
     send("error", { code: "session-expired", message: gettext("The widget session has expired.") });
-  }
-  function alertText(html) {
-    var doc = new DOMParser().parseFromString(html, "text/html");
-    var alert = doc.querySelector("[role=alert]");
-    return alert ? alert.textContent.trim().replace(/\s+/g, " ") : "";
   }
 
   // ---- Player: the locker page's own (player.js); the stream URL is signed by the locker's stream
@@ -111,118 +108,27 @@
     });
   }
 
-  // ---- Downloads: the locker's own download view answers HX-Redirect to the signed media URL. ----
-  // The file is fetched in a hidden frame: a file never loads a document there, while a refusal
-  // from the media host (7digital's XML error) does, instead of replacing the widget.
-  function fetchInFrame(url, onRefused) {
-    var frame = document.createElement("iframe");
-    frame.hidden = true;
-    frame.setAttribute("aria-hidden", "true");
-    frame.tabIndex = -1;
-    frame.addEventListener("load", function () { frame.remove(); onRefused(); }, { once: true });
-    frame.src = url;
-    document.body.appendChild(frame);
-  }
-  function download(form, submitter) {
-    var body = new URLSearchParams(new FormData(form, submitter));
-    body.delete("widget_session");  // sent as a header instead
-    var row = form.closest(".w-track"), flash = row && row.querySelector("[data-row-flash]");
-    if (flash) flash.textContent = "";
-    if (submitter) submitter.classList.add("is-busy");
-    request(config.download, { method: "POST", body: body })
-      .then(function (r) {
-        var url = r.headers.get("HX-Redirect");
-        if (url) {
-          send("download-started", { release: Number(body.get("release")), track: Number(body.get("track")), format: Number(body.get("format")) });
-          fetchInFrame(url, function () {  // the media host refused: say so, show the fresh row
-            var refused = r.headers.get("X-Download-Refused-Url");
-            if (!refused) return;
-            request(refused, { method: "POST" }).then(function (answer) {
-              return answer.status === 200 ? answer.json() : {};
-            }).then(function (json) {
-              var message = json.error || "";
-              if (message) send("error", { code: "download-refused", message: message, release: Number(body.get("release")), track: Number(body.get("track")) });
-              return refreshRow(document.getElementById(row.id) || row, message);
-            });
-          });
-          setTimeout(function () { refreshRow(document.getElementById(row.id) || row); }, 1500);
-          return;
-        }
-        if (r.status === 401) return;
-        return r.text().then(function (html) {
-          var message = alertText(html) || gettext("That download could not be started. Please try again.");
-          send("error", { code: "download-refused", message: message, release: Number(body.get("release")), track: Number(body.get("track")) });
-          return refreshRow(row, message);
-        });
-      })
-      .catch(function () { if (flash) flash.textContent = gettext("That download could not be started. Please try again."); })
-      .then(function () { if (submitter) submitter.classList.remove("is-busy"); });
-  }
-
-  function refreshRow(row, message) {
-    if (!row) return Promise.resolve();
-    var url = config.track.replace("/0/0/", "/" + row.dataset.release + "/" + row.dataset.track + "/") +
-      "?layout=" + encodeURIComponent(config.layout);
-    return request(url).then(function (r) {
-      if (!r.ok) return null;
-      return r.text();
-    }).then(function (html) {
-      var target = document.getElementById(row.id) || row;
-      if (html) {
-        var holder = document.createElement("template");
-        holder.innerHTML = html.trim();
-        var fresh = holder.content.firstElementChild;
-        if (fresh) { target.replaceWith(fresh); target = fresh; }
-      }
-      if (message) {
-        var flash = target.querySelector("[data-row-flash]");
-        if (flash) flash.textContent = message;
-      }
-      if (player) player.mark();
-    }).catch(function () { /* keep the old row */ });
-  }
-
-  // ---- Paging: fetch the next page's body with the session header and swap it in. ----
-  function goTo(href) {
-    request(href).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
-      if (!html) return;
-      var holder = document.createElement("template");
-      holder.innerHTML = html.trim();
-      var fresh = holder.content.getElementById("widget-body");
-      var body = document.getElementById("widget-body");
-      if (fresh && body) {
-        body.replaceWith(fresh);
-        scrollHint = true;
-        if (player) player.mark();
-        var heading = fresh.querySelector("h2");
-        if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: true }); }
-      }
-    });
-  }
-
-  document.addEventListener("click", function (e) {
-    var page = e.target.closest("a[data-widget-page]");
-    if (page) { e.preventDefault(); goTo(page.getAttribute("href")); }
+  // ---- htmx: tell the partner what happened, keep the player's marks and the height right. ----
+  function text(el) { return el.textContent.trim().replace(/\s+/g, " "); }
+  document.addEventListener("locker:download-started", function (e) { send("download-started", e.detail); });
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var swapped = e.detail.elt;
+    if (swapped.id === "widget-body") {  // paging or search: the new page's heading takes focus
+      scrollHint = true;
+      var heading = swapped.querySelector("h2");
+      if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: true }); }
+    }
+    // A row answered with why its download didn't start (refused by Locker or by 7digital's media host).
+    var row = swapped.closest ? swapped.closest("li[id^='track-']") : null;
+    var flash = row && row.querySelector(".track-flash");
+    if (flash) {
+      var ids = row.id.split("-");
+      send("error", { code: "download-refused", message: text(flash), release: Number(ids[1]), track: Number(ids[2]) });
+    }
+    if (player) player.mark();
   });
-  // ---- Search (full layout): as you type, debounced; the form stays, only the body swaps. ----
-  var searchTimer = null;
-  function search(form) {
-    clearTimeout(searchTimer);
-    goTo("?" + new URLSearchParams(new FormData(form)).toString());
-  }
-  document.addEventListener("input", function (e) {
-    var form = e.target.closest("form.w-search");
-    if (!form) return;
-    clearTimeout(searchTimer);
-    searchTimer = setTimeout(function () { search(form); }, 300);
-  });
-  document.addEventListener("submit", function (e) {
-    var searchForm = e.target.closest("form.w-search");
-    if (searchForm) { e.preventDefault(); search(searchForm); return; }
-    var form = e.target.closest("form.w-download");
-    if (!form || !config.session) return;
-    e.preventDefault();
-    download(form, e.submitter);
+  document.addEventListener("htmx:responseError", function (e) {
+    if (e.detail.xhr.status === 401) expired();
   });
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -232,6 +138,10 @@
     window.addEventListener("load", scheduleResize);
     send("ready", { height: lastHeight });
     var error = document.querySelector("[data-widget-error]");
-    if (error) send("error", { code: error.getAttribute("data-widget-error"), message: error.textContent.trim().replace(/\s+/g, " ") });
+    if (error) {
+      var said = { code: error.getAttribute("data-widget-error"), message: error.querySelector("p").textContent.trim().replace(/\s+/g, " ") };
+      if (error.hasAttribute("data-reason")) said.reason = error.getAttribute("data-reason");
+      send("error", said);
+    }
   });
 })();

@@ -32,9 +32,9 @@ def test_support_finds_a_customer_by_email_and_sees_why_a_track_cannot_be_downlo
 
     expect(page.get_by_role("heading", name=f"Locker of {linked_customer.email}")).to_be_visible()
     expect(page.locator("article")).to_have_count(4)
-    exhausted = page.locator("tr.support-track.state-exhausted").first
+    exhausted = page.locator("li.track.state-exhausted").first
     expect(exhausted.locator(".support-state")).to_have_text("No downloads left")
-    expect(exhausted.locator("td.support-remaining")).to_have_text("0")
+    expect(exhausted.locator("dd.support-remaining")).to_have_text("0")
     expect(exhausted).to_contain_text("used all downloads of this track")
     expect(exhausted).to_contain_text("Download off · Play on")
     expect(page.locator("#content-main").get_by_role("button")).to_have_count(1)  # only the toolbar's "Show"

@@ -169,7 +169,7 @@ def test_the_snippet_on_an_allowed_origin_renders_resizes_plays_and_downloads(
     assert outer == inner and outer > 4 * 100, (outer, inner)
     # No scrollbar inside the iframe.
     assert content.evaluate("document.documentElement.scrollHeight <= window.innerHeight")
-    release = frame.locator("article.w-release").filter(has=frame.locator("li.state-exhausted")).first
+    release = frame.locator("article.release").filter(has=frame.locator("li.state-exhausted")).first
     release.locator("summary").click()
     page.wait_for_function(
         f"document.querySelector('iframe[data-locker-widget]').getBoundingClientRect().height > {outer}"
@@ -201,10 +201,14 @@ def test_the_snippet_on_an_allowed_origin_renders_resizes_plays_and_downloads(
     # Download: the last copy of a track, through the locker's own download view.
     last = frame.locator("li.state-last_download").first
     if not last.is_visible():
-        frame.locator("article.w-release").filter(has=last).locator("summary").click()
+        frame.locator("article.release").filter(has=last).locator("summary").click()
     _, release_id, track_id = last.get_attribute("id").split("-")
-    with page.expect_download() as info:
+    with page.expect_request(re.compile(r"/widget/download/$")) as posted, page.expect_download() as info:
         last.get_by_role("button", name=re.compile(r"^Download MP3 320")).click()
+    # htmx posted the locker's own row form, with the widget session from the body's hx-headers.
+    headers = posted.value.headers
+    assert headers.get("hx-request") == "true" and headers.get("x-widget-session")
+    assert "cookie" not in headers
     assert info.value.url.startswith(f"{sandboxed.url}/media/user/downloadtrack?")
     assert sandboxed.remaining(EMAIL, int(release_id), int(track_id)) == 0
     page.wait_for_function("window.__events.some(function (e) { return e.type === 'download-started'; })")
@@ -237,20 +241,39 @@ def test_a_page_from_an_origin_not_allowed_cannot_frame_the_widget(
     assert page.locator("iframe[data-locker-widget]").evaluate("el => el.style.height") == ""
 
 
-def test_an_expired_token_tells_the_partner(partner_page, partner_site, live_server, linked_customer):
-    from locker.widget import tokens
+@pytest.mark.parametrize(
+    ("reason", "words"),
+    [
+        ("expired", "has expired. Reload the page"),
+        ("replayed", "already been used, so reloading won't help. Go back to Record Shop"),
+        ("unknown-customer", "there is no Locker account with your email address"),
+        ("unverified-email", "isn't confirmed yet"),
+    ],
+)
+def test_a_refused_token_tells_the_partner_and_the_customer_why(
+    partner_page, partner_site, live_server, linked_customer, reason, words
+):
+    from allauth.account.models import EmailAddress
+
+    from locker.widget import auth, tokens
 
     partner = make_partner("record-shop", partner_site.origin)
-    token = tokens.mint(partner.slug, partner.secret, subject=linked_customer.email, now=0)
+    email = "nobody@example.com" if reason == "unknown-customer" else linked_customer.email
+    token = tokens.mint(partner.slug, partner.secret, subject=email, now=0 if reason == "expired" else None)
+    if reason == "replayed":
+        auth.exchange({"token": token})
+    if reason == "unverified-email":
+        EmailAddress.objects.filter(user=linked_customer).update(verified=False)
     partner_site.pages["/"] = snippet_page(live_server.url, token)
     page = partner_page
     page.goto(f"{partner_site.origin}/")
-    expect(page.frame_locator("iframe[data-locker-widget]").get_by_role("alert")).to_contain_text(
-        "could not sign you in"
-    )
+    alert = page.frame_locator("iframe[data-locker-widget]").get_by_role("alert")
+    expect(alert).to_contain_text("could not sign you in")
+    expect(alert).to_contain_text(words)
     page.wait_for_function("window.__events.some(function (e) { return e.type === 'error'; })")
     error = next(e for e in page.evaluate("window.__events") if e["type"] == "error")
-    assert error["code"] == "auth"
+    assert (error["code"], error["reason"]) == ("auth", reason)
+    assert words in error["message"]
 
 
 @pytest.mark.parametrize(
@@ -291,6 +314,22 @@ def test_the_embed_page_previews_and_offers_the_snippet(page, linked_customer, l
     expect(page.locator("#snippet-code")).to_contain_text("widget/embed.js")
     expect(page.locator("#snippet-code")).to_contain_text("layout=full")
     screenshot(page, "widget-embed-page")
+
+
+def test_the_embed_page_fits_a_phone(browser, live_server, sandboxed, linked_customer):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in(page, linked_customer.email, PASSWORD)
+    page.goto("/widget/")
+    preview = page.frame_locator("#widget-preview")
+    expect(preview.get_by_role("article")).to_have_count(4)
+    # Nothing widens the page: the snippet's long lines scroll inside their own box.
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    box = page.locator("#widget-preview").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    widget = page.locator("#widget-preview").element_handle().content_frame()
+    assert widget.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    context.close()
 
 
 @pytest.mark.parametrize("query", ["", "&layout=full&theme=dark&accent=ffcc00&bg=102030"])

@@ -37,7 +37,8 @@ def ada_client(demo):
 
 def release_titles(html: str) -> list[str]:
     return [
-        re.sub(r"<[^>]+>", "", t) for t in re.findall(r'<h2 id="release-\d+-title">(.*?)</h2>', html, re.S)
+        re.sub(r"<[^>]+>", "", t)
+        for t in re.findall(r'<h2 id="release-\d+-title"[^>]*>(.*?)</h2>', html, re.S)
     ]
 
 

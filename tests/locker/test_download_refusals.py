@@ -9,6 +9,7 @@ report it to the download's refusal URL.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from http import HTTPStatus
 
@@ -109,5 +110,9 @@ def test_the_widget_reports_refusals_too(linked_customer, sandboxed, open_widget
     url = response["X-Download-Refused-Url"]
     assert url.startswith("/widget/download/")
     answer = widget.post(url, headers=headers)
-    assert answer.status_code == HTTPStatus.OK and "refused that download" in answer.json()["error"]
+    # The locker's own answer: the row's fresh state, in the widget's layout, saying what happened.
+    html = answer.content.decode()
+    assert answer.status_code == HTTPStatus.OK and html.startswith('<li class="track state-')
+    assert re.search(r'<p class="track-flash" role="alert">[^<]*refused that download', html)
+    assert "csrfmiddlewaretoken" not in html and "Set-Cookie" not in answer
     assert DownloadEvent.objects.get().outcome == Outcome.REFUSED_UPSTREAM

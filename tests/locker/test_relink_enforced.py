@@ -112,7 +112,8 @@ def test_the_widget_refuses_downloads_streams_and_rows(marked, sandboxed, row, o
     )
     assert stream.status_code == HTTPStatus.CONFLICT and "url" not in stream.json()
     fresh = widget.get(f"/widget/track/{row['release']}/{row['track']}/", headers=headers)
-    assert fresh.status_code == HTTPStatus.CONFLICT and PAUSED in fresh.json()["error"]
+    assert fresh.status_code == HTTPStatus.CONFLICT and PAUSED in fresh.content.decode()
+    assert fresh["HX-Retarget"] == "#flash"  # the widget's notice area, as on the locker page
     assert sandboxed.log() == []
 
 

@@ -66,15 +66,16 @@ def action_url(user, action: str) -> str:
 
 
 def staff_rows(html: str) -> dict[str, dict]:
-    """Track rows of the staff locker view by dom id: state, raw remaining count and purchase id."""
+    """Track rows of the staff locker view (the customer's own rows, with the staff facts in place
+    of their controls) by dom id: state, raw remaining count and the facts."""
     rows = {}
-    for dom_id, state, body in re.findall(
-        r'<tr class="support-track state-(?:\w+)" id="(track-\d+-\d+)">.*?support-state state-(\w+)(.*?)</tr>',
-        html,
-        re.S,
+    for dom_id, body in re.findall(
+        r'<li class="track state-\w+" id="(track-\d+-\d+)"[^>]*>(.*?)</li>', html, re.S
     ):
-        cells = re.findall(r"<td[^>]*>(.*?)</td>", body, re.S)
-        remaining = re.search(r'<td class="support-remaining">([^<]*)</td>', body).group(1).strip()
+        facts = re.search(r'<dl class="support-track-facts">(.*?)</dl>', body, re.S).group(1)
+        state = re.search(r"support-state state-(\w+)", facts).group(1)
+        remaining = re.search(r'<dd class="support-remaining">([^<]*)</dd>', facts).group(1).strip()
+        cells = re.findall(r"<dd[^>]*>(.*?)</dd>", facts, re.S)
         rows[dom_id] = {"state": state, "remaining": remaining, "cells": [c.strip() for c in cells]}
     return rows
 

@@ -79,6 +79,25 @@ def test_the_widget_token_command_mints_a_working_token(partner, capsys):
     assert url == f"https://locker.example/widget/locker/?token={token}"
 
 
+def test_the_widget_token_command_is_quiet_for_a_verified_customer(partner, customer, capsys):
+    call_command("widget_token", partner.slug, customer.email)
+    assert capsys.readouterr().err == ""
+
+
+def test_the_widget_token_command_warns_when_the_widget_would_refuse(partner, customer, capsys):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=customer).update(verified=False)
+    call_command("widget_token", partner.slug, customer.email)
+    out, err = capsys.readouterr()
+    assert "Warning: ada@example.com has not confirmed that address" in err
+    assert "unverified-email" in err
+    assert tokens.verify(out.split()[0]).subject == customer.email  # the token is still printed
+
+    call_command("widget_token", partner.slug, "nobody@example.com")
+    assert "no active Locker customer has the address nobody@example.com" in capsys.readouterr().err
+
+
 def test_partner_secrets_follow_a_key_rotation(partner, settings):
     from cryptography.fernet import Fernet
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.http import QueryDict
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -51,3 +55,22 @@ def test_custom_colours_keep_text_readable(accent, background):
     assert contrast(variables["--text"], variables["--bg"]) >= 4.5
     assert contrast(variables["--muted"], variables["--bg"]) >= 4.5
     assert options.scheme in ("light", "dark")
+
+
+COLOUR_FORMAT = "hex colour of 3 or 6 digits, with or without `#` (`%23` in an address), e.g. `accent=e4007c`"
+
+
+@pytest.mark.django_db
+def test_the_docs_and_the_embed_page_state_the_colour_format_the_code_accepts(client):
+    docs = (Path(settings.BASE_DIR) / "docs" / "widget.md").read_text()
+    assert f"| `accent` | {COLOUR_FORMAT}; anything else is ignored |" in docs
+    assert "| `bg` | background colour, in the same format as `accent`;" in docs
+    page = " ".join(client.get("/widget/").content.decode().split())
+    assert (
+        "<td><code>accent</code>, <code>bg</code></td><td>hex colours of 3 or 6 digits, with or without "
+        "<code>#</code> (<code>%23</code> in an address), e.g. <code>accent=e4007c</code>; anything else is ignored"
+    ) in page
+    # Each form the words allow is accepted, through the query string as a partner writes it.
+    for query in ("accent=e4007c", "accent=%23e4007c", "accent=e07", "accent=%23e07"):
+        assert WidgetOptions.from_params(QueryDict(query)).accent in {"#e4007c", "#ee0077"}
+    assert WidgetOptions.from_params(QueryDict("accent=e4007")).accent == ""

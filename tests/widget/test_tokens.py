@@ -225,7 +225,7 @@ def test_the_customer_must_have_that_verified_address(mint, customer, customer_f
     EmailAddress.objects.filter(user=unverified).update(verified=False)
     with pytest.raises(InvalidWidgetToken) as info:
         auth.exchange({"token": mint("grace@example.com")})
-    assert info.value.reason == "unknown-customer"
+    assert info.value.reason == "unverified-email"
 
 
 def test_only_the_hash_of_a_session_id_is_stored(mint, customer):

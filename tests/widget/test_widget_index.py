@@ -12,5 +12,5 @@ def test_the_widget_reads_the_index(linked_customer, open_widget, sandboxed):
     sandboxed.clear_log()
     response, key = open_widget(linked_customer.email)
     assert response.status_code == HTTPStatus.OK and key
-    assert response.content.decode().count('class="w-track') >= 4
+    assert response.content.decode().count('<li class="track state-') >= 4
     assert len(sandboxed.log("/1.2/user/locker")) == 0

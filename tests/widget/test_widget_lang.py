@@ -45,7 +45,11 @@ def test_paging_keeps_the_language(customer, sandboxed, open_widget):
     response, key = open_widget(customer.email, query="&lang=sv")
     html = response.content.decode()
     next_href = (
-        re.search(r'<a href="([^"]+)" data-widget-page rel="next"', html).group(1).replace("&amp;", "&")
+        re.search(
+            r'<a href="([^"]+)" hx-get="[^"]+" hx-target="#widget-body" hx-swap="outerHTML" rel="next"', html
+        )
+        .group(1)
+        .replace("&amp;", "&")
     )
     assert "lang=sv" in next_href
     page2 = Client().get(f"/widget/locker/{next_href}", headers={"X-Widget-Session": key})

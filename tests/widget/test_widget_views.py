@@ -20,12 +20,14 @@ EMAIL = "small@sandbox.test"
 
 
 def rows(html: str) -> dict[str, dict]:
-    """Track rows of the widget by state: {state: {"release", "track", "formats"}}."""
+    """Track rows of the widget (the locker's own partial) by state: {state: {"release", "track", "formats"}}."""
     found = {}
     for state, release, track, body in re.findall(
-        r'<li class="w-track state-(\w+)" id="track-(\d+)-(\d+)"(.*?)</li>', html, re.S
+        r'<li class="track state-(\w+)" id="track-(\d+)-(\d+)"(.*?)</li>', html, re.S
     ):
-        formats = [int(f) for f in re.findall(r'name="format" value="(\d+)"', body)]
+        # The Download button's format (its release's form, dl-<release>-<format>), then the menu's.
+        formats = [int(f) for f in re.findall(r'form="dl-\d+-(\d+)"', body)]
+        formats += [int(f) for ids in re.findall(r'data-formats="([\d ]+)"', body) for f in ids.split()]
         found.setdefault(state, {"release": int(release), "track": int(track), "formats": formats})
     return found
 
@@ -51,17 +53,21 @@ def headers(key: str, **extra) -> dict:
 def test_the_widget_shows_every_track_state_from_the_presenters(widget):
     response, key = widget
     html = response.content.decode()
-    assert html.count('<article class="w-release') == 4
+    assert html.count('<article class="release') == 4
     assert set(rows(html)) >= {"downloadable", "last_download", "exhausted", "unavailable", "preorder"}
     assert "last download of this track" in html
     assert "used all downloads" in html
     assert "withdrawn from the 7digital catalogue" in html
     assert "remaining" not in html.lower()
     # A disabled control points at the visible explanation.
-    exhausted = re.search(r'<li class="w-track state-exhausted".*?</li>', html, re.S).group(0)
+    exhausted = re.search(r'<li class="track state-exhausted".*?</li>', html, re.S).group(0)
     assert re.search(r'<button type="submit"[^>]*disabled aria-describedby="track-\d+-\d+-msg"', exhausted)
-    assert "Play<span" in exhausted and "disabled" not in exhausted.split("data-play")[1].split(">")[0]
+    play = re.search(r"<button [^>]*data-play[^>]*>", exhausted).group(0)
+    assert 'aria-label="Play ' in play and "disabled" not in play
     assert widget_config(response)["session"] == key
+    # Rows refresh and download through the widget's own routes (the locker's views, widget session).
+    assert 'data-track-url="/widget/track/0/0/"' in html and 'data-track-url="/locker/' not in html
+    assert 'hx-post="/widget/download/"' in html and "csrfmiddlewaretoken" not in html
     assert response["Cache-Control"].startswith("max-age=0") and "no-store" in response["Cache-Control"]
     assert response["Referrer-Policy"] == "no-referrer"
 
@@ -69,10 +75,12 @@ def test_the_widget_shows_every_track_state_from_the_presenters(widget):
 def test_layouts_and_themes(linked_customer, open_widget):
     compact, _ = open_widget(linked_customer.email)
     assert b'class="locker-widget layout-compact" data-scheme="auto"' in compact.content
-    assert b'<details class="w-tracklist">' in compact.content
+    assert b'<details class="tracklist">' in compact.content
     full, _ = open_widget(linked_customer.email, query="&layout=full&theme=dark")
     assert b'class="locker-widget layout-full" data-scheme="dark"' in full.content
-    assert b"<details" not in full.content
+    assert (
+        b'<details class="tracklist">' not in full.content
+    )  # tracks listed (only a withdrawn release folds)
     odd, _ = open_widget(linked_customer.email, query="&layout=huge&theme=neon")
     assert b'class="locker-widget layout-compact" data-scheme="auto"' in odd.content
 
@@ -94,7 +102,11 @@ def test_paging_with_the_session_header(customer, sandboxed, anonymous, open_wid
     response, key = open_widget(customer.email)
     html = response.content.decode()
     next_href = (
-        re.search(r'<a href="([^"]+)" data-widget-page rel="next"', html).group(1).replace("&amp;", "&")
+        re.search(
+            r'<a href="([^"]+)" hx-get="[^"]+" hx-target="#widget-body" hx-swap="outerHTML" rel="next"', html
+        )
+        .group(1)
+        .replace("&amp;", "&")
     )
     assert "page=2" in next_href and "token" not in next_href
     page2 = anonymous.get(f"/widget/locker/{next_href}", headers={"X-Widget-Session": key})
@@ -142,13 +154,15 @@ def test_a_download_through_the_widget_uses_the_locker_download_view(
         row["track"],
         DownloadEvent.Outcome.REDIRECTED,
     )
-    # The row refresh shows the widget's own markup, with the download remembered.
-    fresh = anonymous.get(f"/widget/track/{row['release']}/{row['track']}/?layout=full", headers=headers(key))
+    # The row refresh is the locker's own row, in the widget's layout, with the download remembered.
+    path = f"/widget/track/{row['release']}/{row['track']}/"
+    fresh = anonymous.get(path, headers=headers(key))
     assert fresh.status_code == HTTPStatus.OK
-    assert (
-        fresh.content.decode().startswith('<li class="w-track state-')
-        and "Download started" in fresh.content.decode()
-    )
+    html = fresh.content.decode()
+    assert html.startswith('<li class="track state-')
+    assert "Download started" in html
+    assert "locker/_track.html" in [t.name for t in fresh.templates]  # the locker's own row
+    assert "csrfmiddlewaretoken" not in html and "Set-Cookie" not in fresh
 
 
 def test_a_plain_form_post_downloads_without_javascript(anonymous, widget, sandboxed):
@@ -258,7 +272,7 @@ def test_the_embed_page_previews_the_signed_in_customers_locker(client, linked_c
     assert snippet in html  # shown as HTML source, `&` written `&amp;`
     assert page["Cache-Control"] == "no-store"
     preview = anonymous.get(src)
-    assert preview.status_code == HTTPStatus.OK and preview.content.count(b'<article class="w-release') == 4
+    assert preview.status_code == HTTPStatus.OK and preview.content.count(b'<article class="release') == 4
     assert csp_directives(preview)["frame-ancestors"][0] == "'self'"
     assert anonymous.get(src).status_code == HTTPStatus.UNAUTHORIZED  # single use
 
@@ -315,3 +329,38 @@ def test_the_full_layout_searches_the_index(linked_customer, sandboxed, anonymou
     assert "1–1 of 1 release" in found and "Harbour Lights" in found
     none = anonymous.get("/widget/locker/?q=%3Cscript%3E", headers={"X-Widget-Session": key}).content.decode()
     assert "No releases match “&lt;script&gt;”" in none
+
+
+def test_the_widget_and_the_page_render_the_same_track_partial(linked_customer, open_widget):
+    from django.core.cache import cache
+    from pytest_django.asserts import assertTemplateNotUsed, assertTemplateUsed
+
+    def wording(html: str) -> dict[str, tuple[str, str]]:
+        """Each row's state and what it says, by row id."""
+        said = dict(re.findall(r'<p class="track-msg" id="(track-\d+-\d+)-msg">(.*?)</p>', html, re.S))
+        return {
+            dom_id: (state, " ".join(said.get(dom_id, "").split()))
+            for state, dom_id in re.findall(r'<li class="track state-(\w+)" id="(track-\d+-\d+)"', html)
+        }
+
+    for layout in ("compact", "full"):
+        widget_response, _ = open_widget(linked_customer.email, query=f"&layout={layout}")
+        assertTemplateUsed(widget_response, "locker/_release.html")
+        assertTemplateUsed(widget_response, "locker/_track.html")
+        assertTemplateNotUsed(widget_response, "widget/_track.html")
+    cache.clear()  # the page renders its cards afresh (they are cached by content)
+    page = Client()
+    page.force_login(linked_customer)
+    page_response = page.get("/locker/")
+    assertTemplateUsed(page_response, "locker/_track.html")
+
+    ours, theirs = wording(widget_response.content.decode()), wording(page_response.content.decode())
+    assert ours and ours == theirs
+    assert {state for state, _ in ours.values()} == {
+        "downloadable",
+        "last_download",
+        "exhausted",
+        "unavailable",
+        "preorder",
+    }
+    assert any("used all downloads" in said for _, said in ours.values())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from locker.widget import tokens
+from locker.widget import auth, tokens
 from locker.widget.models import Partner, PartnerSecretError
 
 
@@ -30,6 +30,14 @@ class Command(BaseCommand):
             secret = found.get_secret()
         except PartnerSecretError as exc:
             raise CommandError(str(exc)) from None
+        try:
+            auth.customer_for(email)
+        except tokens.InvalidWidgetToken as refusal:
+            problem = {
+                "unverified-email": f"{email} has not confirmed that address at Locker yet",
+                "unknown-customer": f"no active Locker customer has the address {email}",
+            }[refusal.reason]
+            self.stderr.write(f"Warning: {problem}: the widget will refuse this token ({refusal.reason}).")
         token = tokens.mint(found.slug, secret, subject=email, lifetime=lifetime)
         self.stdout.write(token)
         self.stdout.write(f"{base_url.rstrip('/')}/widget/locker/?token={token}", self.style.SUCCESS)
