@@ -93,14 +93,14 @@ def test_the_locker_by_keyboard_alone(page, indexed_customer, sandboxed):
     expect(play).to_have_attribute("aria-pressed", "true")
 
     # Download: Tab to the row's download button, Enter; the file comes from the media host.
-    tab_to(page, "el.matches('button[name=format]')")
+    tab_to(page, "el.matches('button.download')")
     button = focused(page, "el.value")
     with page.expect_download() as download:
         page.keyboard.press("Enter")
     assert download.value.url.startswith(f"{sandboxed.url}/media/user/downloadtrack?")
     # The row is refreshed (htmx swaps the <li>); focus stays on the same button in the new row.
     expect(row.get_by_text("Download started")).to_be_visible(timeout=10_000)
-    assert focused(page, f"el.matches('button[name=format][value=\"{button}\"]') && !!el.closest('li.track')")
+    assert focused(page, f"el.matches('button.download[value=\"{button}\"]') && !!el.closest('li.track')")
     assert playing(page)  # the music never stopped
 
     # Next track: n.
