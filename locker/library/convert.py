@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from types import SimpleNamespace
 
@@ -112,6 +113,12 @@ def to_locker_release(row: IndexedRelease, tracks: Iterable[IndexedTrack | Simpl
         tracks=tuple(_locker_track(t) for t in sorted(tracks, key=lambda t: t.position)),
         available=row.available,
     )
+
+
+def card_digest(item: LockerRelease) -> str:
+    """What a release card is drawn from, as a digest: equal items as read back from the index
+    have equal digests (the typed objects' repr is deterministic)."""
+    return hashlib.blake2b(repr(item).encode(), digest_size=16).hexdigest()
 
 
 def canonical(item: LockerRelease) -> LockerRelease:
