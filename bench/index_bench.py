@@ -4,7 +4,8 @@
 On SQLite + local memory, then PostgreSQL + Redis, for the sandbox's big account
 (big@sandbox.test: 2,000 releases, 20,944 tracks):
 
-A. full sync: upstream calls (goal: exactly 40 pages of 50), wall time, our time beside 7digital's
+A. full sync: upstream calls (goal: exactly 40 pages of 50), wall time, our time beside 7digital's,
+   and the card rendering it queues (the worker's task, run once the sync committed)
 B. a 50-release page nobody has rendered yet (goal: median at most 30x the trivial view) and
    the same pages again, warm (goal: at most 3x)
 C. search (a word, a prefix, two words, a typo on PostgreSQL) and each filter: server time median
@@ -187,7 +188,8 @@ def report(results: dict[str, dict], args) -> str:
             f"{label}:",
             f"  A. full sync: {s['upstream_calls']} upstream calls (goal 40), {s['releases']} releases / "
             f"{s['tracks']} tracks indexed, wall {s['wall_ms'] / 1000:.1f} s = 7digital (sandbox) "
-            f"{s['upstream_ms'] / 1000:.1f} s + ours {ours / 1000:.1f} s",
+            f"{s['upstream_ms'] / 1000:.1f} s + ours {ours / 1000:.1f} s; then the worker renders "
+            f"{s['cards']} release cards in {s['cards_ms'] / 1000:.1f} s",
             f"  trivial view: median {t['median']:.2f} ms, p99 {t['p99']:.2f} ms (n={t['n']})",
             f"  B. 50-release page, never rendered: median {r['cold50']['median']:.1f} ms "
             f"({r['cold50']['ratio']:.1f}x trivial, goal <= 30x), p99 {r['cold50']['p99']:.1f} ms",

@@ -142,14 +142,15 @@ def _index_result(
     link: SevenDigitalLink, query: LockerQuery, generation: int
 ) -> tuple[LockerResult, filters.Narrowed]:
     page, narrowed = read_narrowed(link.user_id, query, _cached_search(generation))
-    return _notices(link, page), narrowed
+    return _notices(link, page, breaker.paused()), narrowed
 
 
-def read_index_rows(link: SevenDigitalLink, query: LockerQuery, generation: int) -> IndexRows:
-    """The page `query` asks for from the index, as release rows (the customer page's path)."""
+def read_index_rows(link: SevenDigitalLink, query: LockerQuery, generation: int, paused: bool) -> IndexRows:
+    """The page `query` asks for from the index, as release rows (the customer page's path);
+    `paused`: whether the breaker holds 7digital calls back."""
     rows, total, narrowed = page_rows(link.user_id, query, _cached_search(generation))
     span = PageSpan(query.page, query.page_size, total, len(rows))
-    result = _notices(link, LockerPage(query.page, query.page_size, total, ()))
+    result = _notices(link, LockerPage(query.page, query.page_size, total, ()), paused)
     past_end = not rows and total and query.page > 1
     last = query.with_(page=span.num_pages) if past_end else None
     return IndexRows(link, query, rows, span, result, narrowed, generation, last)
@@ -164,10 +165,10 @@ def _cached_search(generation: int):
     return find
 
 
-def _notices(link: SevenDigitalLink, page: LockerPage) -> LockerResult:
+def _notices(link: SevenDigitalLink, page: LockerPage, paused: bool) -> LockerResult:
     if link.needs_relink:
         return LockerResult(page, stale=True, error=str(RELINK_MESSAGE), relink=True)
-    if breaker.paused():  # the download view could not re-check with 7digital now
+    if paused:  # the download view could not re-check with 7digital now
         return LockerResult(page, stale=True, error=PAUSED_MESSAGE)
     return LockerResult(page)
 

@@ -97,7 +97,7 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> RenderedBody | None
     chunks = safe_cache.get(body_key, state.generation)
     seconds = PAGE_SECONDS
     if chunks is None:
-        page = read_index_rows(link, query, state.generation)
+        page = read_index_rows(link, query, state.generation, paused)
         if page.last_page:
             return RenderedBody(last_page=page.last_page)
         chunks = _render_index_body(request, page)

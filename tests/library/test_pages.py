@@ -102,7 +102,7 @@ def test_cached_index_pages_and_cards_hold_no_csrf_token(indexed_client, custome
     link, state = page_content.link_and_state(customer)
     query = LockerQuery(page_size=50)
     body = cache.get(page_html._body_key(link, query, False), version=state.generation)
-    page = page_content.read_index_rows(link, query, state.generation)
+    page = page_content.read_index_rows(link, query, state.generation, paused=False)
     keys = release_cards.index_card_keys(
         customer.pk, page.rows, page_content.card_inputs(page), downloads_enabled=True, preferred_format=None
     )
