@@ -11,17 +11,21 @@ searching it.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.templatetags.static import static
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from locker import locker_cache, safe_cache
+from locker import context_processors, locker_cache, safe_cache
 from locker.library import sync
 from locker.library.models import IndexedRelease, SyncState
 from locker.loader import LockerResult, load_locker
@@ -50,6 +54,7 @@ __all__ = ["CSRF_MARK", "RenderedBody", "locker_body", "page_with_body", "render
 
 BODY_MARK = "<!--locker-body-->"
 CARDS_MARK = "<!--locker-cards-->"  # where the release cards' cached bytes are spliced in
+NONCE_MARK = "csp-nonce-mark-4f1c9e"  # in attributes (escaped): the shell holds no customer text
 VERSION = "b1"  # bumped when cached HTML changes shape, so rolling deploys never mix them
 PAGE_SECONDS = 3600
 BODY_TEMPLATE = "locker/locker.html#body"
@@ -175,11 +180,39 @@ def _render_body(
 def page_with_body(
     request: HttpRequest, template: str, body: RenderedBody, context: dict | None = None
 ) -> HttpResponse:
-    """The full page around a body."""
-    context = {**(context or {}), "body": mark_safe(BODY_MARK)}  # noqa: S308 (our constant)
-    shell = render_to_string(template, context, request).encode()
+    """The full page around a body. Without messages to show or extra context, the page around
+    the body (the shell) is the same for every request of the customer's language and settings
+    but for its CSRF token and CSP nonce: it is rendered once with marks in their place."""
+    if context or len(messages.get_messages(request)):
+        shell = _render_shell(request, template, context or {})
+    else:
+        key = _shell_key(request, template)
+        shell = safe_cache.get(key)
+        if shell is None:
+            shell = _render_shell(
+                request,
+                template,
+                {"csrf_token": mark_safe(CSRF_MARK), "csp_nonce": NONCE_MARK},  # noqa: S308 (our constants)
+            )
+            safe_cache.set(key, shell, PAGE_SECONDS)
+        nonce = get_nonce(request)
+        shell = shell.replace(CSRF_MARK.encode(), get_token(request).encode())
+        shell = shell.replace(NONCE_MARK.encode(), str(nonce).encode() if nonce is not None else b"")
     head, tail = shell.split(BODY_MARK.encode(), 1)
     return body.response(head, tail)
+
+
+def _render_shell(request: HttpRequest, template: str, context: dict) -> bytes:
+    context = {**context, "body": mark_safe(BODY_MARK)}  # noqa: S308 (our constant)
+    return render_to_string(template, context, request).encode()
+
+
+def _shell_key(request: HttpRequest, template: str) -> str:
+    """What the shell shows: the language, the site's settings for this customer (whether the
+    browser should send its time zone), the address, and the deploy's static files."""
+    site = sorted(context_processors.site(request).items())
+    parts = (template, translation.get_language(), request.path, site, static("css/locker.css"))
+    return f"locker:{VERSION}:shell:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 def _body_key(link: SevenDigitalLink, query: LockerQuery, paused: bool) -> str:

@@ -34,7 +34,8 @@ def locker_page(request: HtmxHttpRequest) -> HttpResponse:
         return redirect(f"{reverse('locker:locker')}?{body.last_page.querystring()}")
     if request.htmx and not request.htmx.history_restore_request:
         return body.response()
-    return page_html.page_with_body(request, "locker/locker.html", body, {"progress": body.progress})
+    context = {"progress": body.progress} if body.progress else None
+    return page_html.page_with_body(request, "locker/locker.html", body, context)
 
 
 @login_required
