@@ -16,8 +16,8 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import time
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -129,7 +129,9 @@ def get_locker(
         indexed, generation = False, 0
     if last := last_page_query(query, result):
         return LockerContent(link, query, result, None, indexed, last, narrowed, generation)
-    return LockerContent(link, query, result, present_result(link, result), indexed, None, narrowed, generation)
+    return LockerContent(
+        link, query, result, present_result(link, result), indexed, None, narrowed, generation
+    )
 
 
 def get_locker_or_last(link: SevenDigitalLink, query: LockerQuery) -> LockerContent:

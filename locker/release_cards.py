@@ -136,7 +136,11 @@ def view_cards(releases: tuple[ReleaseView, ...], extras: list[dict] | None = No
     variant = render_variant()
     keys = [_view_key(release, variant, extra) for release, extra in zip(releases, extras, strict=True)]
     found = safe_cache.get_many(keys)
-    missing = [(key, release, extra) for key, release, extra in zip(keys, releases, extras) if key not in found]
+    missing = [
+        (key, release, extra)
+        for key, release, extra in zip(keys, releases, extras, strict=True)
+        if key not in found
+    ]
     if missing:
         rendered = render_cards([(release, extra) for _, release, extra in missing])
         fresh = {key: html for (key, _, _), html in zip(missing, rendered, strict=True)}
@@ -186,7 +190,10 @@ def prerender(user_id: int) -> int:
         return 0
     saved = AccountSettings.objects.filter(user_id=user_id).values_list("language", "time_zone").first()
     language, zone = saved or ("", "")
-    with translation.override(language or settings.LANGUAGE_CODE), timezone.override(zone or settings.TIME_ZONE):
+    with (
+        translation.override(language or settings.LANGUAGE_CODE),
+        timezone.override(zone or settings.TIME_ZONE),
+    ):
         return _prerender(user_id, link.preferred_format_id)
 
 

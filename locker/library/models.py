@@ -84,6 +84,11 @@ class IndexedRelease(models.Model):
     # A digest of everything its card is drawn from (the release and its tracks, as the client's
     # types); written with the rows, so a page finds its cached cards without reading the tracks.
     card_digest = models.CharField(max_length=32, blank=True)
+    # What the filters and their counts read, written with the tracks (convert.summarise): the
+    # states its tracks are in as if released (bits: convert.STATE_BITS; a pre-order's usable
+    # tracks count as pre-order until its release date) and the formats they offer {id: name}.
+    track_states = models.PositiveSmallIntegerField(default=0)
+    formats = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "release_id"], name="library_release_unique")]

@@ -202,7 +202,7 @@ def _commit(user_id: int, owner: str, link: SevenDigitalLink, started, items: li
                 if newer:
                     for name, value in newer.items():
                         setattr(track, name, value)
-            row.card_digest = convert.card_digest(convert.to_locker_release(row, rows))
+            convert.summarise(row, rows)
             tracks += rows
         IndexedRelease.objects.bulk_create(releases, batch_size=500)
         IndexedTrack.objects.bulk_create(tracks, batch_size=500)
@@ -256,8 +256,8 @@ def apply_fresh(user_id: int, item: LockerRelease) -> bool:
                 checked_at=now, **convert.track_state_fields(locker_track)
             )
         release.available = item.available
-        stored = convert.to_locker_release(release, release.tracks.all())
-        IndexedRelease.objects.filter(pk=release.pk).update(card_digest=convert.card_digest(stored))
+        convert.summarise(release, release.tracks.all())
+        release.save(update_fields=["card_digest", "track_states", "formats"])
         _new_generation(user_id)
     return True
 

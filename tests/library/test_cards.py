@@ -56,7 +56,8 @@ def test_the_worker_renders_every_card_once_and_a_page_nobody_rendered_renders_n
     assert cards_rendered(fresh) == 50
     token = re.compile(r'name="csrfmiddlewaretoken" value="\w+"')
     articles = [
-        re.findall(r"<article .*?</article>", token.sub("", r.content.decode()), re.S) for r in (fresh, response)
+        re.findall(r"<article .*?</article>", token.sub("", r.content.decode()), re.S)
+        for r in (fresh, response)
     ]
     assert len(articles[0]) == 50 and articles[0] == articles[1]
 
@@ -115,7 +116,10 @@ def test_a_pre_order_card_turns_available_on_its_release_date(indexed, customer)
 
 def test_hidden_releases_get_their_show_again_card_from_the_worker(indexed, customer):
     release_id = IndexedRelease.objects.filter(user=customer).order_by("upstream_position")[0].release_id
-    assert indexed.post(f"/locker/releases/{release_id}/hide/").status_code in (HTTPStatus.OK, HTTPStatus.FOUND)
+    assert indexed.post(f"/locker/releases/{release_id}/hide/").status_code in (
+        HTTPStatus.OK,
+        HTTPStatus.FOUND,
+    )
     release_cards.prerender(customer.pk)
     hidden = indexed.get("/locker/", {"hidden": "1"})
     assert cards_rendered(hidden) == 0
