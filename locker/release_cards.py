@@ -91,9 +91,15 @@ def index_cards(
     """The page's cards, in order: from the cache, else the worker's store, else rendered."""
     now = timezone.now()
     last = last_downloads_by_release(user_id, [row.release_id for row in rows])
-    options = {"now": now, "downloads_enabled": downloads_enabled, "preferred_format": preferred_format}
     keys = [
-        row_key(row, extra, last.get(row.release_id, {}), **options)
+        row_key(
+            row,
+            extra,
+            last.get(row.release_id, {}),
+            now=now,
+            downloads_enabled=downloads_enabled,
+            preferred_format=preferred_format,
+        )
         for row, extra in zip(rows, extras, strict=True)
     ]
     wanted = [key for key in keys if key]
@@ -204,11 +210,18 @@ def _prerender(user_id: int, preferred_format: int | None) -> int:
     hidden = set(HiddenRelease.objects.filter(user_id=user_id).values_list("release_id", flat=True))
     rows = list(IndexedRelease.objects.filter(user_id=user_id).order_by("upstream_position"))
     last = last_downloads_by_release(user_id, None)
-    options = {"now": now, "downloads_enabled": True, "preferred_format": preferred_format}
     keyed = []
     for row in rows:
         extra = card_extra(Terms(()), None, row.release_id in hidden)
-        keyed.append((row_key(row, extra, last.get(row.release_id, {}), **options), row, extra))
+        key = row_key(
+            row,
+            extra,
+            last.get(row.release_id, {}),
+            now=now,
+            downloads_enabled=True,
+            preferred_format=preferred_format,
+        )
+        keyed.append((key, row, extra))
     stored = set(RenderedCard.objects.filter(user_id=user_id).values_list("key", flat=True))
     todo = [(key, row, extra) for key, row, extra in keyed if key and key not in stored]
     for start in range(0, len(todo), PRERENDER_BATCH):

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -27,9 +26,6 @@ from locker.library.convert import STATE_BITS, USABLE_BITS
 from locker.library.models import HiddenRelease, IndexedRelease
 from locker.presenters import format_label, release_type_label
 from locker.query import LockerQuery
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 STATE_LABELS = {
     "downloadable": gettext_lazy("Can download"),
@@ -116,7 +112,7 @@ def _filtered(
 @dataclass(frozen=True, slots=True)
 class Choice:
     value: str
-    label: StrOrPromise
+    label: str  # in the active language (facets are cached per language: no lazy strings)
     count: int
     selected: bool
 
@@ -163,12 +159,12 @@ def facets(user_id: int, query: LockerQuery, now: datetime | None = None, matche
         "formats",
     )
     for release_id, kind, bought, full, released, mask, formats in releases.values_list(*fields):
-        states = release_states(mask, released, now)
+        in_states = release_states(mask, released, now)
         year = timezone.localtime(bought, zone).year if bought else None
         failing = [
             name
             for name, passes in (
-                ("state", not query.state or query.state in states),
+                ("state", not query.state or query.state in in_states),
                 ("format", query.format is None or str(query.format) in formats),
                 ("type", not query.type or kind == query.type),
                 ("year", query.year is None or year == query.year),
@@ -181,7 +177,7 @@ def facets(user_id: int, query: LockerQuery, now: datetime | None = None, matche
             continue
         # A release counts for a choice when every other filter lets it through.
         if not failing or failing == ["state"]:
-            counts["state"].update(states)
+            counts["state"].update(in_states)
         if not failing or failing == ["format"]:
             counts["format"].update(formats.keys())
             for key, name in formats.items():
@@ -196,7 +192,7 @@ def facets(user_id: int, query: LockerQuery, now: datetime | None = None, matche
             hidden += 1
     state_counts = counts["state"]
     states = tuple(
-        Choice(name, label, state_counts.get(name, 0), query.state == name)
+        Choice(name, str(label), state_counts.get(name, 0), query.state == name)
         for name, label in STATE_LABELS.items()
         if state_counts.get(name) or query.state == name
     )
@@ -214,7 +210,7 @@ def facets(user_id: int, query: LockerQuery, now: datetime | None = None, matche
     )
     full_counts = counts["full"]
     full = tuple(
-        Choice(str(int(value)), label, full_counts.get(value, 0), query.full is value)
+        Choice(str(int(value)), str(label), full_counts.get(value, 0), query.full is value)
         for value, label in ((True, gettext_lazy("Full albums")), (False, gettext_lazy("Single tracks")))
         if full_counts.get(value) or query.full is value
     )
