@@ -11,7 +11,6 @@ searching it.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass
 
@@ -58,6 +57,10 @@ NONCE_MARK = "csp-nonce-mark-4f1c9e"  # in attributes (escaped): the shell holds
 VERSION = "b1"  # bumped when cached HTML changes shape, so rolling deploys never mix them
 PAGE_SECONDS = 3600
 BODY_TEMPLATE = "locker/locker.html#body"
+# Rendered shells, in this process: a few kB each, one per language and settings, and never stale
+# (the key holds all they show), so a cache round trip would cost more than it saves.
+SHELLS_KEPT = 64
+_shells: dict[str, bytes] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,14 +190,16 @@ def page_with_body(
         shell = _render_shell(request, template, context or {})
     else:
         key = _shell_key(request, template)
-        shell = safe_cache.get(key)
+        shell = _shells.get(key)
         if shell is None:
             shell = _render_shell(
                 request,
                 template,
                 {"csrf_token": mark_safe(CSRF_MARK), "csp_nonce": NONCE_MARK},  # noqa: S308 (our constants)
             )
-            safe_cache.set(key, shell, PAGE_SECONDS)
+            if len(_shells) >= SHELLS_KEPT:
+                _shells.pop(next(iter(_shells)))
+            _shells[key] = shell
         nonce = get_nonce(request)
         shell = shell.replace(CSRF_MARK.encode(), get_token(request).encode())
         shell = shell.replace(NONCE_MARK.encode(), str(nonce).encode() if nonce is not None else b"")
@@ -211,8 +216,15 @@ def _shell_key(request: HttpRequest, template: str) -> str:
     """What the shell shows: the language, the site's settings for this customer (whether the
     browser should send its time zone), the address, and the deploy's static files."""
     site = sorted(context_processors.site(request).items())
-    parts = (template, translation.get_language(), request.path, site, static("css/locker.css"))
-    return f"locker:{VERSION}:shell:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    parts = (
+        template,
+        translation.get_language(),
+        settings.LANGUAGES,
+        request.path,
+        site,
+        static("css/locker.css"),
+    )
+    return repr(parts)
 
 
 def _body_key(link: SevenDigitalLink, query: LockerQuery, paused: bool) -> str:
