@@ -190,8 +190,10 @@ def page_with_body(
         shell = _render_shell(request, template, context or {})
     else:
         key = _shell_key(request, template)
-        shell = _shells.get(key)
-        if shell is None:
+        kept = _shells.get(key)
+        if kept is not None:
+            shell = kept
+        else:
             shell = _render_shell(
                 request,
                 template,
