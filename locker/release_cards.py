@@ -4,7 +4,7 @@ A card's key is made of what the card shows, so a card changes exactly when one 
 the release and its tracks (the index row's `card_digest`, written by every sync and download
 re-check), whether it is a pre-order now, its tracks' last downloads, whether downloads are on,
 the customer's preferred format, the language and time zone, and what the page adds (highlighted
-words, which tracks matched, Hide or Show again). Index pages compute keys from release rows
+words, which tracks matched, Hide or Show again), and the code that draws it. Index pages compute keys from release rows
 alone; cards are looked up in the cache, then in the database, where the worker renders every
 card of a customer's locker after a sync (`prerender`); only what neither holds is rendered, and
 only those releases' tracks are read. Cards hold no request data: the CSRF token is a mark that
@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import cast
 
 from django.conf import settings
@@ -34,10 +36,28 @@ from locker.models import AccountSettings, SevenDigitalLink
 from locker.presenters import ReleaseView, present_release
 
 CSRF_MARK = "<!--csrf-token-->"  # escaped text can never contain "<": titles cannot forge it
-VERSION = "c1"  # bumped when the card markup changes shape, so rolling deploys never mix them
+VERSION = "c1"
 CARD_SECONDS = 24 * 3600
 TEMPLATE = "locker/_release.html"
 PRERENDER_BATCH = 100
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """What a card's HTML depends on besides what it shows: the card templates, the presenters'
+    wording, the highlighting and the translations. Part of every key, so cards rendered by other
+    code (stored in the database, which outlives deploys) are never served."""
+    base = Path(settings.BASE_DIR)
+    sources = [
+        *(base / "locker" / "templates" / "locker").glob("*.html"),
+        base / "locker" / "presenters.py",
+        base / "locker" / "templatetags" / "search_tags.py",
+        *(base / "locale").glob("*/LC_MESSAGES/django.mo"),
+    ]
+    digest = hashlib.blake2b(VERSION.encode(), digest_size=8)
+    for path in sorted(sources):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def render_variant() -> str:
@@ -63,7 +83,7 @@ def row_key(
     preorder = row.release_date is not None and row.release_date > now  # time moves it on
     downloaded = sorted((track, when.isoformat()) for track, when in last.items())
     text = (
-        f"{VERSION}:{row.card_digest}:{int(preorder)}:{downloaded}:{int(downloads_enabled)}:"
+        f"{code_version()}:{row.card_digest}:{int(preorder)}:{downloaded}:{int(downloads_enabled)}:"
         f"{preferred_format}:{render_variant()}:{extra!r}"
     )
     return "locker:card:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
@@ -156,7 +176,7 @@ def view_cards(releases: tuple[ReleaseView, ...], extras: list[dict] | None = No
 
 
 def _view_key(release: ReleaseView, variant: str, extra: dict) -> str:
-    text = f"{VERSION}:{variant}:{release!r}:{extra!r}"
+    text = f"{code_version()}:{variant}:{release!r}:{extra!r}"
     return "locker:view-card:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

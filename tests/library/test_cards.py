@@ -161,3 +161,14 @@ def test_the_page_around_the_body_is_rendered_once_with_each_requests_token_and_
         pages.append(response)
     assert pages[0]["Content-Security-Policy"] != pages[1]["Content-Security-Policy"]
     assert "base.html" not in [t.name for t in pages[1].templates]  # the shell came from the cache
+
+
+def test_cards_stored_by_other_code_are_never_served(indexed, customer, monkeypatch):
+    release_cards.prerender(customer.pk)
+    assert cards_rendered(indexed.get("/locker/")) == 0
+    monkeypatch.setattr(release_cards, "VERSION", "another deploy")  # e.g. new card markup
+    release_cards.code_version.cache_clear()
+    sync.touch(customer.pk)
+    assert cards_rendered(indexed.get("/locker/")) == 10
+    monkeypatch.undo()
+    release_cards.code_version.cache_clear()
