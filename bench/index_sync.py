@@ -2,8 +2,10 @@
 
     python -m bench.index_sync --user-id 3
 
-Prints JSON: {"outcome", "wall_ms", "upstream_ms", "upstream_calls", "releases", "tracks"};
-upstream figures are what our client measured around its calls to 7digital.
+Prints JSON: {"outcome", "wall_ms", "upstream_ms", "upstream_calls", "releases", "tracks",
+"cards", "cards_ms"}; upstream figures are what our client measured around its calls to 7digital;
+the cards are the task the sync queues (every release card rendered once), run here as the worker
+would run it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ def main() -> int:
 
     django.setup()
 
-    from locker import metrics
+    from locker import metrics, release_cards
     from locker.library import sync
     from locker.library.models import IndexedRelease, IndexedTrack
 
@@ -32,6 +34,9 @@ def main() -> int:
     outcome = sync.run(args.user_id, full=True)
     wall = time.perf_counter() - started
     metrics.end_request(tally)
+    started = time.perf_counter()
+    cards = release_cards.prerender(args.user_id)
+    cards_ms = (time.perf_counter() - started) * 1000
     json.dump(
         {
             "outcome": outcome,
@@ -40,6 +45,8 @@ def main() -> int:
             "upstream_calls": tally.calls,
             "releases": IndexedRelease.objects.filter(user_id=args.user_id).count(),
             "tracks": IndexedTrack.objects.filter(user_id=args.user_id).count(),
+            "cards": cards,
+            "cards_ms": cards_ms,
         },
         sys.stdout,
     )

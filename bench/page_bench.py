@@ -17,6 +17,7 @@ import os
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,6 +50,7 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
 
+    from locker import release_cards
     from locker.library import sync
     from locker.linking import link_with_token
     from locker.sevendigital.types import AccessToken
@@ -66,6 +68,9 @@ def main() -> None:
         sync.forget(user.pk)
         link_with_token(user, AccessToken(*sandbox.token_for("big@sandbox.test")))
         print("sync:", sync.run(user.pk, full=True), "releases:", user.indexed_releases.count())
+        started = time.perf_counter()
+        rendered = release_cards.prerender(user.pk)  # the task the sync queued, as the worker runs it
+        print(f"cards rendered by the worker: {rendered} in {time.perf_counter() - started:.1f} s")
         cache.clear()
         client = Client(HTTP_HOST="testserver", secure=True)
         client.force_login(user)

@@ -25,7 +25,7 @@ from locker.downloads import (
 from locker.forms import DownloadForm, TrackForm
 from locker.history import history_rows
 from locker.models import DownloadEvent
-from locker.pages import fresh_release, fresh_row
+from locker.page_content import fresh_release, fresh_row
 from locker.presenters import present_release
 from locker.sevendigital import client as sevendigital
 from locker.typed_requests import HtmxHttpRequest, signed_in_user

@@ -48,7 +48,7 @@ class DownloadRefused(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Found:
+class ReleaseAndTrack:
     item: LockerRelease
     locker_track: LockerTrack
 
@@ -56,14 +56,14 @@ class Found:
 MAX_ID = 2**53  # as the download and play forms allow
 
 
-def find_track(link: SevenDigitalLink, release_id: int, track_id: int) -> Found:
+def find_track(link: SevenDigitalLink, release_id: int, track_id: int) -> ReleaseAndTrack:
     """A fresh, filtered read of one track from the customer's own locker."""
     if not 0 < track_id <= MAX_ID:  # URLs take any digits
         raise DownloadRefused(str(wording.NOT_IN_LOCKER), status=404)
     item = find_release(link, release_id, track_id)
     for locker_track in item.tracks:
         if locker_track.track.id == track_id:
-            return Found(item, locker_track)
+            return ReleaseAndTrack(item, locker_track)
     raise DownloadRefused(str(wording.NOT_IN_LOCKER), status=404)
 
 
@@ -180,7 +180,7 @@ def _allowed_media_url(url: str) -> str | None:
 
 
 def _record(
-    link: SevenDigitalLink, found: Found, format_id: int, description: str, outcome: str
+    link: SevenDigitalLink, found: ReleaseAndTrack, format_id: int, description: str, outcome: str
 ) -> DownloadEvent:
     return DownloadEvent.objects.create(
         user=link.user,
@@ -213,6 +213,19 @@ def last_downloads(user, track_ids) -> dict[int, datetime]:
     latest: dict[int, datetime] = {}
     for track_id, created_at in rows:
         latest.setdefault(track_id, created_at)
+    return latest
+
+
+def last_downloads_by_release(user, release_ids) -> dict[int, dict[int, datetime]]:
+    """Like last_downloads, per release (the release a download was started from): for the
+    releases `release_ids`, or all of the customer's when it is None."""
+    rows = DownloadEvent.objects.filter(user=user, outcome=Outcome.REDIRECTED)
+    if release_ids is not None:
+        rows = rows.filter(release_id__in=list(release_ids))
+    latest: dict[int, dict[int, datetime]] = {}
+    ordered = rows.order_by("release_id", "track_id", "-created_at")
+    for release_id, track_id, created_at in ordered.values_list("release_id", "track_id", "created_at"):
+        latest.setdefault(release_id, {}).setdefault(track_id, created_at)
     return latest
 
 

@@ -44,19 +44,19 @@ def load_locker(
     query: LockerQuery,
     *,
     refresh: bool = False,
-    slot: locker_cache.Slot | None = None,
+    keys: locker_cache.CacheKeys | None = None,
 ) -> LockerResult:
     user_id = link.user_id
-    slot = slot or locker_cache.slot(user_id, query.cache_key)
+    keys = keys or locker_cache.keys_for(user_id, query.cache_key)
     if link.needs_relink:
         return LockerResult(
-            locker_cache.get_last_good(slot),
+            locker_cache.get_last_good(keys),
             stale=True,
             error=str(wording.RELINK),
             relink=True,
         )
     if not refresh:
-        cached = locker_cache.get_fresh(slot)
+        cached = locker_cache.get_fresh(keys)
         if cached is not None:
             return LockerResult(cached.value, fetched_at=cached.stored_at)
     try:
@@ -67,15 +67,15 @@ def load_locker(
         logger.info("7digital link of user %s needs relinking: %s", user_id, type(exc).__name__)
         link.mark_needs_relink(str(exc) or type(exc).__name__)
         return LockerResult(
-            locker_cache.get_last_good(slot),
+            locker_cache.get_last_good(keys),
             stale=True,
             error=str(wording.RELINK),
             relink=True,
         )
     except SevenDigitalError as exc:
         logger.warning("locker fetch failed for user %s: %s %s", user_id, type(exc).__name__, exc.message)
-        return LockerResult(locker_cache.get_last_good(slot), stale=True, error=_explain(exc))
-    stored = locker_cache.store(slot, page)
+        return LockerResult(locker_cache.get_last_good(keys), stale=True, error=_explain(exc))
+    stored = locker_cache.store(keys, page)
     locker_fetched.send_robust(sender=SevenDigitalLink, link=link, page=page)
     return LockerResult(page, fetched_at=stored.stored_at)
 

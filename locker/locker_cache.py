@@ -3,7 +3,7 @@ last good copy.
 
 Invalidation bumps a per-user generation number, so every fresh page (and its HTML) of that user is
 dropped at once while the last good copies stay available for outages. A request reads the
-generation once (its `Slot`), so a page fetched before a download can never be stored as fresh
+generation once (its `CacheKeys`), so a page fetched before a download can never be stored as fresh
 after it. Cache failures (Redis down) count as misses: the page still works, just slower.
 """
 
@@ -28,13 +28,13 @@ VERSION = "v2"
 
 
 @dataclass(frozen=True, slots=True)
-class Slot:
-    """Where one customer's page lives in the cache, for one generation."""
+class CacheKeys:
+    """The cache keys of one customer's page, for one generation."""
 
     generation: int
-    fresh: str
-    html: str  # holds (generation, html): read with the generation in one round trip
-    last_good: str
+    fresh_key: str
+    html_key: str  # holds (generation, html): read with the generation in one round trip
+    last_good_key: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +53,13 @@ def _safe(call, *args, default=None):
         return default
 
 
-def slot(user_id: int, query_key: str) -> Slot:
+def keys_for(user_id: int, query_key: str) -> CacheKeys:
     generation = _safe(cache.get, _generation_key(user_id), default=0) or 0
-    return _slot(user_id, generation, query_key)
+    return _keys(user_id, generation, query_key)
 
 
-def _slot(user_id: int, generation: int, query_key: str, variant: str = "") -> Slot:
-    return Slot(
+def _keys(user_id: int, generation: int, query_key: str, variant: str = "") -> CacheKeys:
+    return CacheKeys(
         generation,
         f"locker:{VERSION}:page:{user_id}:{generation}:{query_key}",
         _html_key(user_id, f"{query_key}:{variant}" if variant else query_key),
@@ -75,47 +75,46 @@ def _html_key(user_id: int, query_key: str) -> str:
     return f"locker:{VERSION}:html:{user_id}:{query_key}"
 
 
-def get_fresh(where: Slot) -> Cached | None:
-    return _load(_safe(cache.get, where.fresh))
+def get_fresh(keys: CacheKeys) -> Cached | None:
+    return _load(_safe(cache.get, keys.fresh_key))
 
 
-def get_last_good(where: Slot) -> Any | None:
-    cached = _load(_safe(cache.get, where.last_good))
+def get_last_good(keys: CacheKeys) -> Any | None:
+    cached = _load(_safe(cache.get, keys.last_good_key))
     return cached.value if cached else None
 
 
-def store(where: Slot, value: Any) -> Cached:
+def store(keys: CacheKeys, value: Any) -> Cached:
     cached = Cached(value, time.time())
     blob = pickle.dumps(cached, protocol=pickle.HIGHEST_PROTOCOL)
-    _safe(cache.set, where.fresh, blob, settings.LOCKER_CACHE_SECONDS)
-    _safe(cache.set, where.last_good, blob, settings.LOCKER_STALE_SECONDS)
+    _safe(cache.set, keys.fresh_key, blob, settings.LOCKER_CACHE_SECONDS)
+    _safe(cache.set, keys.last_good_key, blob, settings.LOCKER_STALE_SECONDS)
     return cached
 
 
-def lookup(user_id: int, query_key: str, variant: str = "") -> tuple[Slot, Any]:
-    """The page's slot and its rendered HTML, if rendered in the customer's current generation:
+def lookup(user_id: int, query_key: str, variant: str = "") -> tuple[CacheKeys, Any]:
+    """The page's cache keys and its rendered HTML, if rendered in the customer's current generation:
     one cache round trip for both. `variant` tells renders of one page apart (language, time zone).
     The HTML is what store_html or store_html_for stored; None when there is none."""
-    where = _slot(user_id, 0, query_key, variant)
-    keys = [_generation_key(user_id), where.html]
-    found = _safe(cache.get_many, keys, default={})
-    generation = found.get(keys[0]) or 0
-    stored = found.get(keys[1])
+    html_key = _keys(user_id, 0, query_key, variant).html_key
+    found = _safe(cache.get_many, [_generation_key(user_id), html_key], default={})
+    generation = found.get(_generation_key(user_id)) or 0
+    stored = found.get(html_key)
     fresh = isinstance(stored, tuple) and len(stored) == 2 and stored[0] == generation
-    return _slot(user_id, generation, query_key, variant), stored[1] if fresh else None
+    return _keys(user_id, generation, query_key, variant), stored[1] if fresh else None
 
 
-def store_html(where: Slot, html: tuple[bytes, ...], stored_at: float) -> None:
+def store_html(keys: CacheKeys, html: tuple[bytes, ...], stored_at: float) -> None:
     """Keep the rendered page exactly as long as the page it shows stays fresh."""
     seconds = int(settings.LOCKER_CACHE_SECONDS - (time.time() - stored_at))
     if seconds >= 1:
-        _safe(cache.set, where.html, (where.generation, html), seconds)
+        _safe(cache.set, keys.html_key, (keys.generation, html), seconds)
 
 
-def store_html_for(where: Slot, value: Any, seconds: int) -> None:
-    """Like store_html, for a value that stays valid `seconds` (index pages: locker/pages.py)."""
+def store_html_for(keys: CacheKeys, value: Any, seconds: int) -> None:
+    """Like store_html, for a value that stays valid `seconds` (index pages: locker/page_html.py)."""
     if seconds >= 1:
-        _safe(cache.set, where.html, (where.generation, value), seconds)
+        _safe(cache.set, keys.html_key, (keys.generation, value), seconds)
 
 
 def invalidate(user_id: int) -> None:

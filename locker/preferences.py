@@ -1,7 +1,7 @@
 """The customer's language, time zone and download format: saved on the account.
 
 The language and time zone apply to every request (below); the download format is read where a
-locker page or row is presented (locker/pages.py, locker/downloads.py).
+locker page or row is presented (locker/page_content.py, locker/downloads.py).
 
 Order (DESIGN.md, data flow 9): the account's saved choice, else the language cookie that Django's
 `set_language` leaves, else `Accept-Language`, else `LANGUAGE_CODE`. Django's LocaleMiddleware
@@ -117,7 +117,7 @@ def download_formats(user_id: int) -> list[str]:
     from locker.library import filters
     from locker.presenters import DEFAULT_DOWNLOAD_FORMAT, FormatView, format_order
 
-    names = {label for _, label, _ in filters._format_counts(filters.customer_releases(user_id))}
+    names = filters.format_names(user_id)
     names |= {DEFAULT_DOWNLOAD_FORMAT, download_format(user_id)} - {""}
     return sorted(names, key=lambda name: format_order(FormatView(0, name)))
 

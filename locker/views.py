@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from locker import linking, pages, preferences, wording
+from locker import linking, page_content, page_html, preferences, wording
 from locker.presenters import DEFAULT_DOWNLOAD_FORMAT
 from locker.query import LockerQuery
 from locker.typed_requests import HtmxHttpRequest, signed_in_user
@@ -29,14 +29,15 @@ def home(request: HttpRequest) -> HttpResponse:
 # The body alone, or the whole page (boosted navigation, Back).
 @vary_on_headers("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
 def locker_page(request: HtmxHttpRequest) -> HttpResponse:
-    body = pages.locker_body(request, LockerQuery.from_params(request.GET))
+    body = page_html.locker_body(request, LockerQuery.from_params(request.GET))
     if body is None:
         return render(request, "locker/not_linked.html")
     if body.last_page:
         return redirect(f"{reverse('locker:locker')}?{body.last_page.querystring()}")
     if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         return body.response()
-    return pages.page_with_body(request, "locker/locker.html", body, {"progress": body.progress})
+    context = {"progress": body.progress} if body.progress else None
+    return page_html.page_with_body(request, "locker/locker.html", body, context)
 
 
 @login_required
@@ -45,10 +46,10 @@ def locker_page(request: HtmxHttpRequest) -> HttpResponse:
 def index_progress(request: HttpRequest) -> HttpResponse:
     """The indexing notice alone, polled by htmx until the first sync is committed; then the
     page's body is fetched again (`locker-indexed`), now from the index."""
-    link, state = pages.link_and_state(signed_in_user(request))
+    link, state = page_content.link_and_state(signed_in_user(request))
     if link is None:
         return HttpResponse(status=204)
-    progress = pages.progress(state)
+    progress = page_content.progress(state)
     response = render(request, "locker/_index_progress.html", {"progress": progress})
     if progress.state == "done":
         response["HX-Trigger"] = "locker-indexed"

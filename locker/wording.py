@@ -2,7 +2,7 @@
 
 A row's explanation and the refusal of a click on it say the same thing in the same words, so both
 read from here (presenters.py for rows, downloads.py and download_views.py for refusals, loader.py
-and pages.py for the page's notices, the account page for the relink notice).
+and page_content.py for the page's notices, the account page for the relink notice).
 """
 
 from __future__ import annotations

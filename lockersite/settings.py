@@ -162,7 +162,7 @@ if REDIS_URL:
         }
     }
 else:
-    # Bounded per process: ~3,000 entries (most are release cards of a few kB, locker/pages.py).
+    # Bounded per process: ~3,000 entries (most are release cards of a few kB, locker/release_cards.py).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from types import SimpleNamespace
 
@@ -112,6 +113,41 @@ def to_locker_release(row: IndexedRelease, tracks: Iterable[IndexedTrack | Simpl
         tracks=tuple(_locker_track(t) for t in sorted(tracks, key=lambda t: t.position)),
         available=row.available,
     )
+
+
+# The states a release's tracks are in, as if released (a pre-order's usable tracks are all
+# pre-order until its release date): track_state's rules without the time.
+STATE_BITS = {"downloadable": 1, "last_download": 2, "exhausted": 4, "unavailable": 8}
+USABLE_BITS = 1 | 2 | 4
+
+
+def summarise(row: IndexedRelease, tracks: Iterable[IndexedTrack | SimpleNamespace]) -> None:
+    """Write onto `row` what its card and the filters read without its tracks."""
+    tracks = list(tracks)
+    mask = 0
+    formats: dict[str, str] = {}
+    for track in tracks:
+        remaining = track.remaining_downloads
+        if not row.available or not track.download_urls:
+            mask |= STATE_BITS["unavailable"]
+        elif remaining is not None and remaining <= 0:
+            mask |= STATE_BITS["exhausted"]
+        elif remaining == 1:
+            mask |= STATE_BITS["last_download"]
+        else:
+            mask |= STATE_BITS["downloadable"]
+        for url in track.download_urls:
+            key = str(int(url["format_id"]))
+            formats[key] = min(formats.get(key, url["description"]), url["description"])
+    row.track_states = mask
+    row.formats = formats
+    row.card_digest = card_digest(to_locker_release(row, tracks))
+
+
+def card_digest(item: LockerRelease) -> str:
+    """What a release card is drawn from, as a digest: equal items as read back from the index
+    have equal digests (the typed objects' repr is deterministic)."""
+    return hashlib.blake2b(repr(item).encode(), digest_size=16).hexdigest()
 
 
 def canonical(item: LockerRelease) -> LockerRelease:

@@ -5,30 +5,27 @@ A track's state here is `locker.presenters.track_state` written as SQL over the 
 the same order of rules: withdrawn (release unavailable or no download URLs), pre-order (release
 date in the future), no downloads left (0 or fewer), last download (exactly 1), can download.
 A release passes a state or format filter when any of its tracks does. Each count is what its
-choice would give with every other filter and the search kept (faceted counts).
+choice would give with every other filter and the search kept (faceted counts). Filters and counts
+read the release rows alone: each sync writes a release's track states (as if released) and
+formats onto it (`convert.summarise`); only whether a release is out yet is decided at read time.
+All the counts come from one pass over the customer's releases that pass the search.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from locker.library import search
-from locker.library.models import HiddenRelease, IndexedRelease, IndexedTrack
+from locker.library.convert import STATE_BITS, USABLE_BITS
+from locker.library.models import HiddenRelease, IndexedRelease
 from locker.presenters import format_label, release_type_label
 from locker.query import LockerQuery
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 STATE_LABELS = {
     "downloadable": gettext_lazy("Can download"),
@@ -39,47 +36,26 @@ STATE_LABELS = {
 }
 
 
-def state_conditions(now: datetime) -> dict[str, Q]:
-    """Each state as a condition on IndexedTrack, exclusive and in track_state's order."""
-    unavailable = Q(release__available=False) | Q(download_urls=[])
-    preorder = ~unavailable & Q(release__release_date__gt=now)
-    usable = ~unavailable & ~Q(release__release_date__gt=now)
-    exhausted = usable & Q(remaining_downloads__lte=0)
-    last = usable & Q(remaining_downloads=1)
-    downloadable = usable & (Q(remaining_downloads__isnull=True) | Q(remaining_downloads__gte=2))
-    return {
-        "downloadable": downloadable,
-        "last_download": last,
-        "exhausted": exhausted,
-        "unavailable": unavailable,
-        "preorder": preorder,
-    }
+def state_filter(state: str, now: datetime) -> Q:
+    """The releases with a track in `state` (on IndexedRelease), in track_state's order."""
+    future = Q(release_date__gt=now)
+    if state == "unavailable":
+        return Q(track_states__in=_masks(STATE_BITS["unavailable"]))
+    if state == "preorder":
+        return future & Q(track_states__in=_masks(USABLE_BITS))
+    return ~future & Q(track_states__in=_masks(STATE_BITS[state]))
 
 
-def _state_case(now: datetime) -> Case:
-    conditions = state_conditions(now)
-    order = ("unavailable", "preorder", "exhausted", "last_download")
-    return Case(
-        *(When(conditions[name], then=Value(name)) for name in order),
-        default=Value("downloadable"),
-        output_field=CharField(),
-    )
+def _masks(bits: int) -> list[int]:
+    return [mask for mask in range(16) if mask & bits]
 
 
-def _releases_with_format(user_id: int, format_id: int) -> RawSQL:
-    """Pks of the customer's releases with a track offering the format (JSON in each engine)."""
-    table = IndexedTrack._meta.db_table
-    if connection.vendor == "postgresql":
-        return RawSQL(  # noqa: S611 (constant SQL, values as parameters)
-            f'SELECT t.release_id FROM "{table}" t WHERE t.user_id = %s'  # noqa: S608
-            " AND t.download_urls @> %s::jsonb",
-            [user_id, f'[{{"format_id": {int(format_id)}}}]'],
-        )
-    return RawSQL(  # noqa: S611 (constant SQL, values as parameters)
-        f'SELECT t.release_id FROM "{table}" t, json_each(t.download_urls) f WHERE t.user_id = %s'  # noqa: S608
-        " AND json_extract(f.value, '$.format_id') = %s",
-        [user_id, int(format_id)],
-    )
+def release_states(mask: int, release_date: datetime | None, now: datetime) -> set[str]:
+    """The states a release's tracks are in now (state_filter, in Python)."""
+    states = {name for name, bit in STATE_BITS.items() if mask & bit}
+    if release_date is not None and release_date > now and mask & USABLE_BITS:
+        states = (states & {"unavailable"}) | {"preorder"}
+    return states
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,13 +88,10 @@ def _filtered(
     releases = customer_releases(user_id)
     if matches is not None:
         releases = releases.filter(release_id__in=sorted(matches.release_ids))
-    tracks = IndexedTrack.objects.filter(user_id=user_id)
     if query.state and skip != "state":
-        releases = releases.filter(
-            pk__in=tracks.filter(state_conditions(now)[query.state]).values("release_id")
-        )
+        releases = releases.filter(state_filter(query.state, now))
     if query.format is not None and skip != "format":
-        releases = releases.filter(pk__in=_releases_with_format(user_id, query.format))
+        releases = releases.filter(formats__has_key=str(query.format))
     if query.type and skip != "type":
         releases = releases.filter(type=query.type)
     if query.artist is not None:
@@ -141,7 +114,7 @@ def _filtered(
 @dataclass(frozen=True, slots=True)
 class Choice:
     value: str
-    label: StrOrPromise
+    label: str  # in the active language (facets are cached per language: no lazy strings)
     count: int
     selected: bool
 
@@ -163,55 +136,86 @@ class Facets:
 
 
 def facets(user_id: int, query: LockerQuery, now: datetime | None = None, matches=None) -> Facets:
-    """The counts beside each filter choice (pass `matches` when a search already ran)."""
+    """The counts beside each filter choice (pass `matches` when a search already ran), from one
+    pass over the customer's releases that pass the search and artist."""
     now = now or timezone.now()
     if matches is None and query.q:
         terms = search.Terms.parse(query.q)
         matches = search.find(user_id, terms) if terms else None
-
-    def base(skip: str) -> QuerySet:
-        return _filtered(user_id, query, matches, now, skip)
-
-    state_counts = dict(
-        IndexedTrack.objects.filter(release__in=base("state"))
-        .annotate(state=_state_case(now))
-        .values("state")
-        .annotate(n=Count("release_id", distinct=True))
-        .values_list("state", "n")
+    releases = customer_releases(user_id)
+    if matches is not None:
+        releases = releases.filter(release_id__in=sorted(matches.release_ids))
+    if query.artist is not None:
+        releases = releases.filter(artist_id=query.artist)
+    hidden_ids = set(HiddenRelease.objects.filter(user_id=user_id).values_list("release_id", flat=True))
+    zone = timezone.get_current_timezone()
+    counts: dict[str, Counter] = {name: Counter() for name in ("state", "format", "type", "year", "full")}
+    names: dict[str, str] = {}
+    hidden = 0
+    fields = (
+        "release_id",
+        "type",
+        "purchase_date",
+        "complete_album",
+        "release_date",
+        "track_states",
+        "formats",
     )
+    for release_id, kind, bought, full, released, mask, formats in releases.values_list(*fields):
+        in_states = release_states(mask, released, now)
+        year = timezone.localtime(bought, zone).year if bought else None
+        failing = [
+            name
+            for name, passes in (
+                ("state", not query.state or query.state in in_states),
+                ("format", query.format is None or str(query.format) in formats),
+                ("type", not query.type or kind == query.type),
+                ("year", query.year is None or year == query.year),
+                ("full", query.full is None or full == query.full),
+                ("hidden", (release_id in hidden_ids) == bool(query.hidden)),
+            )
+            if not passes
+        ]
+        if len(failing) > 1:
+            continue
+        # A release counts for a choice when every other filter lets it through.
+        if not failing or failing == ["state"]:
+            counts["state"].update(in_states)
+        if not failing or failing == ["format"]:
+            counts["format"].update(formats.keys())
+            for key, name in formats.items():
+                names[key] = min(names.get(key, name), name)
+        if (not failing or failing == ["type"]) and kind:
+            counts["type"][kind] += 1
+        if (not failing or failing == ["year"]) and year is not None:
+            counts["year"][year] += 1
+        if not failing or failing == ["full"]:
+            counts["full"][full] += 1
+        if (not failing or failing == ["hidden"]) and release_id in hidden_ids:
+            hidden += 1
+    state_counts = counts["state"]
     states = tuple(
-        Choice(name, label, state_counts.get(name, 0), query.state == name)
+        Choice(name, str(label), state_counts.get(name, 0), query.state == name)
         for name, label in STATE_LABELS.items()
         if state_counts.get(name) or query.state == name
     )
-    formats = tuple(
-        Choice(str(fid), label, n, query.format == fid) for fid, label, n in _format_counts(base("format"))
+    format_rows = sorted(
+        ((int(key), format_label(names[key] or key), n) for key, n in counts["format"].items() if int(key)),
+        key=lambda r: (r[1], r[0]),
     )
-    type_counts = base("type").values("type").annotate(n=Count("pk")).order_by("type")
+    formats = tuple(Choice(str(fid), label, n, query.format == fid) for fid, label, n in format_rows)
     types = tuple(
-        Choice(r["type"], release_type_label(r["type"]), r["n"], query.type == r["type"])
-        for r in type_counts
-        if r["type"]
+        Choice(kind, release_type_label(kind), n, query.type == kind)
+        for kind, n in sorted(counts["type"].items())
     )
-    year_counts = (
-        base("year")
-        .exclude(purchase_date__isnull=True)
-        .annotate(y=ExtractYear("purchase_date"))
-        .values("y")
-        .annotate(n=Count("pk"))
-        .order_by("-y")
+    years = tuple(
+        Choice(str(y), str(y), n, query.year == y) for y, n in sorted(counts["year"].items(), reverse=True)
     )
-    years = tuple(Choice(str(r["y"]), str(r["y"]), r["n"], query.year == r["y"]) for r in year_counts)
-    full_counts = dict(
-        base("full").values("complete_album").annotate(n=Count("pk")).values_list("complete_album", "n")
-    )
+    full_counts = counts["full"]
     full = tuple(
-        Choice(str(int(value)), label, full_counts.get(value, 0), query.full is value)
+        Choice(str(int(value)), str(label), full_counts.get(value, 0), query.full is value)
         for value, label in ((True, gettext_lazy("Full albums")), (False, gettext_lazy("Single tracks")))
         if full_counts.get(value) or query.full is value
-    )
-    hidden = base("hidden").filter(
-        release_id__in=HiddenRelease.objects.filter(user_id=user_id).values("release_id")
     )
     artist_name = ""
     if query.artist is not None:
@@ -239,31 +243,15 @@ def facets(user_id: int, query: LockerQuery, now: datetime | None = None, matche
         types += (Choice(query.type, query.type, 0, True),)
     if query.year is not None and not any(c.selected for c in years):
         years += (Choice(str(query.year), str(query.year), 0, True),)
-    return Facets(states, formats, types, years, full, hidden.count(), artist_name, release_title)
+    return Facets(states, formats, types, years, full, hidden, artist_name, release_title)
 
 
-def _format_counts(releases: QuerySet) -> list[tuple[int, str, int]]:
-    try:
-        sql, params = releases.values("pk").query.sql_with_params()
-    except EmptyResultSet:  # e.g. a search that found nothing
-        return []
-    table = IndexedTrack._meta.db_table
-    if connection.vendor == "postgresql":
-        statement = (
-            f"SELECT (f->>'format_id')::bigint, MIN(f->>'description'), COUNT(DISTINCT t.release_id)"  # noqa: S608
-            f' FROM "{table}" t CROSS JOIN LATERAL jsonb_array_elements(t.download_urls) f'
-            f" WHERE t.release_id IN ({sql}) GROUP BY 1"
-        )
-    else:
-        statement = (
-            "SELECT json_extract(f.value, '$.format_id'), MIN(json_extract(f.value, '$.description')),"  # noqa: S608
-            f' COUNT(DISTINCT t.release_id) FROM "{table}" t, json_each(t.download_urls) f'
-            f" WHERE t.release_id IN ({sql}) GROUP BY 1"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        rows = [(int(fid), format_label(desc or str(fid)), n) for fid, desc, n in cursor.fetchall() if fid]
-    return sorted(rows, key=lambda r: (r[1], r[0]))
+def format_names(user_id: int) -> set[str]:
+    """Every format name ("FLAC", "MP3 320") the customer's index offers."""
+    names: set[str] = set()
+    for formats in customer_releases(user_id).values_list("formats", flat=True):
+        names.update(format_label(name) for name in formats.values() if name)
+    return names
 
 
 def artists(user_id: int, *, include_hidden: bool = False) -> list[dict]:

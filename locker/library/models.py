@@ -81,6 +81,14 @@ class IndexedRelease(models.Model):
     upstream_position = models.PositiveIntegerField()  # order in 7digital's newest-first listing
     sort_artist = models.CharField(max_length=500, blank=True)
     sort_title = models.CharField(max_length=500, blank=True)
+    # A digest of everything its card is drawn from (the release and its tracks, as the client's
+    # types); written with the rows, so a page finds its cached cards without reading the tracks.
+    card_digest = models.CharField(max_length=32, blank=True)
+    # What the filters and their counts read, written with the tracks (convert.summarise): the
+    # states its tracks are in as if released (bits: convert.STATE_BITS; a pre-order's usable
+    # tracks count as pre-order until its release date) and the formats they offer {id: name}.
+    track_states = models.PositiveSmallIntegerField(default=0)
+    formats = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "release_id"], name="library_release_unique")]
@@ -147,3 +155,19 @@ class HiddenRelease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} hides {self.release_id}"
+
+
+class RenderedCard(models.Model):
+    """A release card's HTML, rendered by the worker after a sync for the customer's language and
+    time zone, where every web process can read it (without Redis each has its own cache).
+    `key` is the card's cache key (locker/release_cards.py), made of what the card shows."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    html = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="library_card_unique")]
+
+    def __str__(self) -> str:
+        return self.key

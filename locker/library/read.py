@@ -10,9 +10,9 @@ from django.db.models import F
 from django.db.models.functions import Collate
 
 from locker.library import convert, filters
-from locker.library.models import IndexedTrack
+from locker.library.models import IndexedRelease, IndexedTrack
 from locker.query import LockerQuery
-from locker.sevendigital.types import LockerPage
+from locker.sevendigital.types import LockerPage, LockerRelease
 
 # 7digital's sorts, on the index. Artist and title ignore leading articles (articles.py).
 ORDERING = {
@@ -66,6 +66,17 @@ def read_page(user_id: int, query: LockerQuery) -> LockerPage:
 
 def read_narrowed(user_id: int, query: LockerQuery, find=None) -> tuple[LockerPage, filters.Narrowed]:
     """The page of the releases passing the query's search and filters, and what it matched."""
+    rows, total, narrowed = page_rows(user_id, query, find)
+    page = LockerPage(
+        page=query.page, page_size=query.page_size, total_items=total, releases=locker_releases(rows)
+    )
+    return page, narrowed
+
+
+def page_rows(
+    user_id: int, query: LockerQuery, find=None
+) -> tuple[list[IndexedRelease], int, filters.Narrowed]:
+    """The page's release rows (without their tracks), how many pass in all, and what matched."""
     narrowed = filters.narrow(user_id, query, find=find) if find else filters.narrow(user_id, query)
     releases = narrowed.releases
     total = releases.count()
@@ -75,11 +86,15 @@ def read_narrowed(user_id: int, query: LockerQuery, find=None) -> tuple[LockerPa
         if total > start
         else []
     )
+    return rows, total, narrowed
+
+
+def locker_releases(rows: list[IndexedRelease]) -> tuple[LockerRelease, ...]:
+    """The rows with their tracks, as the client's typed objects."""
     tracks: dict[int, list[SimpleNamespace]] = defaultdict(list)
-    # Plain values, not model instances: a page holds ~500 tracks, and building models is most
-    # of what reading them would cost.
-    for values in IndexedTrack.objects.filter(release__in=[row.pk for row in rows]).values(*TRACK_FIELDS):
-        tracks[values["release_id"]].append(SimpleNamespace(**values))
-    items = tuple(convert.to_locker_release(row, tracks[row.pk]) for row in rows)
-    page = LockerPage(page=query.page, page_size=query.page_size, total_items=total, releases=items)
-    return page, narrowed
+    if rows:
+        # Plain values, not model instances: a page holds ~500 tracks, and building models is
+        # most of what reading them would cost.
+        for values in IndexedTrack.objects.filter(release__in=[row.pk for row in rows]).values(*TRACK_FIELDS):
+            tracks[values["release_id"]].append(SimpleNamespace(**values))
+    return tuple(convert.to_locker_release(row, tracks[row.pk]) for row in rows)

@@ -27,7 +27,7 @@ from django.utils import timezone
 from locker import locker_cache
 from locker.crypto import TokenDecryptionError
 from locker.library import convert, search
-from locker.library.models import IndexedRelease, IndexedTrack, SyncState
+from locker.library.models import IndexedRelease, IndexedTrack, RenderedCard, SyncState
 from locker.models import SevenDigitalLink
 from locker.sevendigital import client as sevendigital
 from locker.sevendigital.errors import RelinkNeeded, SevenDigitalError
@@ -194,21 +194,30 @@ def _commit(user_id: int, owner: str, link: SevenDigitalLink, started, items: li
         rechecked = _rechecked_since(user_id, started)
         IndexedRelease.objects.filter(user_id=user_id).delete()
         releases = [convert.release_row(user_id, item, n) for n, item in enumerate(items)]
-        IndexedRelease.objects.bulk_create(releases, batch_size=500)
         tracks = []
         for item, row in zip(items, releases, strict=True):
-            for track in convert.track_rows(user_id, item, row):
+            rows = convert.track_rows(user_id, item, row)
+            for track in rows:
                 newer = rechecked.get((item.release.id, track.track_id))
                 if newer:
                     for name, value in newer.items():
                         setattr(track, name, value)
-                tracks.append(track)
+            convert.summarise(row, rows)
+            tracks += rows
+        IndexedRelease.objects.bulk_create(releases, batch_size=500)
         IndexedTrack.objects.bulk_create(tracks, batch_size=500)
         search.reindex(user_id)
-        locker_cache.invalidate(user_id)  # the fast page lookups (pages.py); again once committed
+        locker_cache.invalidate(user_id)  # the fast page lookups (page_html.py); again once committed
         transaction.on_commit(
             lambda: locker_cache.invalidate(user_id)
         )  # the search rows commit with the index they describe
+        transaction.on_commit(lambda: _queue_card_render(user_id))
+
+
+def _queue_card_render(user_id: int) -> None:
+    from locker.library.tasks import render_cards
+
+    render_cards.enqueue(user_id)
 
 
 def _rechecked_since(user_id: int, started) -> dict[tuple[int, int], dict]:
@@ -246,6 +255,9 @@ def apply_fresh(user_id: int, item: LockerRelease) -> bool:
             IndexedTrack.objects.filter(release=release, track_id=locker_track.track.id).update(
                 checked_at=now, **convert.track_state_fields(locker_track)
             )
+        release.available = item.available
+        convert.summarise(release, release.tracks.all())
+        release.save(update_fields=["card_digest", "track_states", "formats"])
         _new_generation(user_id)
     return True
 
@@ -257,7 +269,7 @@ def touch(user_id: int) -> None:
 
 
 def _new_generation(user_id: int) -> None:
-    """Pages are cached per index generation (locker/pages.py), and their fast lookups per the
+    """Pages are cached per index generation (locker/page_html.py), and their fast lookups per the
     cache's own per-customer generation: both move on, the cache's again once committed."""
     SyncState.objects.filter(user_id=user_id).update(generation=F("generation") + 1)
     locker_cache.invalidate(user_id)
@@ -267,7 +279,7 @@ def _new_generation(user_id: int) -> None:
 def after_download(user_id: int, release_id: int, track_id: int) -> None:
     """A download was handed out: 7digital counts it once the file is fetched, after our
     re-check. Show the history now, and re-check the track again shortly in the background
-    (with JavaScript the row re-checks itself at once, see pages.fresh_row)."""
+    (with JavaScript the row re-checks itself at once, see page_content.fresh_row)."""
     from locker.library.tasks import recheck_track
 
     touch(user_id)
@@ -294,6 +306,7 @@ def forget(user_id: int) -> None:
     same moment either finished before (and is deleted here) or finds its lease gone."""
     SyncState.objects.filter(user_id=user_id).delete()
     IndexedRelease.objects.filter(user_id=user_id).delete()
+    RenderedCard.objects.filter(user_id=user_id).delete()
     search.forget(user_id)
 
 

@@ -18,3 +18,11 @@ def sync_locker(user_id: int, full: bool = False, attempt: int = 0) -> str:
 def recheck_track(user_id: int, release_id: int, track_id: int) -> str:
     """One track read again from 7digital after a download, written into the index."""
     return sync.recheck(user_id, release_id, track_id)
+
+
+@task
+def render_cards(user_id: int) -> int:
+    """Every release card of the customer's index rendered once, where web processes find it."""
+    from locker import release_cards
+
+    return release_cards.prerender(user_id)

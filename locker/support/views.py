@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, gettext_lazy
 
-from locker import linking, locker_cache, pages, preferences
+from locker import linking, locker_cache, page_content, preferences
 from locker.layouts import SUPPORT
 from locker.library import filters, sync
 from locker.loader import LockerResult
@@ -96,7 +96,7 @@ def locker(request: HttpRequest, model_admin, user_id: int) -> HttpResponse:
     customer = _customer(request, user_id)
     link = SevenDigitalLink.objects.filter(user=customer).first()
     query = LockerQuery.from_params(request.GET)
-    found = pages.get_locker(link, query) if link else None
+    found = page_content.get_locker(link, query) if link else None
     if found and found.last_page:
         return redirect(f"{locker_url(customer.pk)}?{found.last_page.querystring()}")
     result, view = (found.result, found.view) if found else (None, None)
@@ -136,7 +136,7 @@ def locker(request: HttpRequest, model_admin, user_id: int) -> HttpResponse:
     return TemplateResponse(request, "admin/support/locker.html", context)
 
 
-def _search_context(found: pages.Locker | None) -> dict:
+def _search_context(found: page_content.LockerContent | None) -> dict:
     """The customer's own search and filters, over their index (live pages have none)."""
     if found is None or found.narrowed is None:
         return {}

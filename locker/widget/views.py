@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from locker import download_views, linking, pages
+from locker import download_views, linking, page_content
 from locker.query import LockerQuery
 from locker.typed_requests import WidgetRequest
 from locker.widget import auth
@@ -107,7 +107,7 @@ def _body_context(user, query: LockerQuery, options: WidgetOptions) -> dict:
     link = linking.get_link(user)
     if link is None:
         return {"link": None}
-    found = pages.get_locker_or_last(link, query)  # past the end: the last page
+    found = page_content.get_locker_or_last(link, query)  # past the end: the last page
     view = found.view
     return {
         "link": link,

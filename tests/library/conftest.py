@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from locker.library import search
+from locker.library import convert, search
 from locker.library.models import IndexedRelease, IndexedTrack
 
 MP3, FLAC, AAC = (17, "MP3 320"), (55, "FLAC 0"), (33, "AAC 320")
@@ -57,6 +57,8 @@ def add_release(user, release_id: int, title: str, artist: str, tracks, **fields
             position=n,
             **(extra[0] if extra else {}),
         )
+    convert.summarise(release, release.tracks.all())  # as a sync writes the row
+    release.save()
     return release
 
 

@@ -12,11 +12,11 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from locker import pages
+from locker import page_content, page_html, release_cards
 from locker.library import sync
 from locker.library.articles import sort_key
 from locker.library.models import IndexedRelease, IndexedTrack, SyncState
-from locker.pages import CSRF_MARK
+from locker.page_html import CSRF_MARK
 from locker.query import LockerQuery
 from tests.helpers import ENABLED_DOWNLOAD, download_buttons, download_post, link_to_sandbox
 from tests.library.test_sync import locker_calls
@@ -99,11 +99,14 @@ def test_sorting_by_artist_or_title_ignores_leading_articles(indexed_client, cus
 def test_cached_index_pages_and_cards_hold_no_csrf_token(indexed_client, customer):
     html = indexed_client.get("/locker/", {"pageSize": 50}).content.decode()
     assert re.search(r'name="csrfmiddlewaretoken" value="\w{64}"', html) and CSRF_MARK not in html
-    link, state = pages.link_and_state(customer)
+    link, state = page_content.link_and_state(customer)
     query = LockerQuery(page_size=50)
-    body = cache.get(pages._body_key(link, query, False), version=state.generation)
-    found = pages.get_locker(link, query, state)
-    cards = [cache.get(key) for key in pages.card_keys(found.view.releases, pages.card_extras(found))]
+    body = cache.get(page_html._body_key(link, query, False), version=state.generation)
+    page = page_content.read_index_rows(link, query, state.generation, paused=False)
+    keys = release_cards.index_card_keys(
+        customer.pk, page.rows, page_content.card_inputs(page), downloads_enabled=True, preferred_format=None
+    )
+    cards = [cache.get(key) for key in keys]
     assert body and len(cards) == 50 and all(cards)
     for chunk in [*body, *cards]:
         assert not re.search(rb'name="csrfmiddlewaretoken" value="\w', chunk)
@@ -219,7 +222,7 @@ def test_a_sync_that_read_a_track_before_a_download_keeps_the_download_answer(
 
     def download_before_commit(*args, **kwargs):
         sandboxed.store.use_download(account.id, row.release.release_id, row.track_id)
-        pages.fresh_row(customer.sevendigital_link, row.release.release_id, row.track_id)
+        page_content.fresh_row(customer.sevendigital_link, row.release.release_id, row.track_id)
         return real_commit(*args, **kwargs)
 
     sync._commit = download_before_commit

@@ -26,14 +26,15 @@ linking.link_with_token(user, AccessToken("demo-token", "demo-secret+/="))
 
 REPORT = """
 import json
-from locker.library.models import IndexedRelease, IndexedTrack, SyncState
+from locker.library.models import IndexedRelease, IndexedTrack, RenderedCard, SyncState
 from django_tasks_db.models import DBTaskResult
 state = SyncState.objects.get(user__username="worker")
 print(json.dumps({
     "status": state.status,
     "releases": IndexedRelease.objects.filter(user=state.user).count(),
     "tracks": IndexedTrack.objects.filter(user=state.user).count(),
-    "tasks": sorted(DBTaskResult.objects.values_list("status", flat=True)),
+    "tasks": sorted(DBTaskResult.objects.values_list("task_path", "status")),
+    "cards": RenderedCard.objects.filter(user=state.user).count(),
 }))
 """
 
@@ -103,4 +104,9 @@ def test_a_db_worker_process_runs_the_sync_queued_on_link(sandbox, database_url)
     total = client.get_locker(AccessToken(*sandbox.token_for("demo@sandbox.test")), page_size=1).total_items
     assert report["status"] == "ready"
     assert report["releases"] == total and report["tracks"] > total
-    assert report["tasks"] == ["SUCCESSFUL"]
+    # The sync, then the cards it queued: every release's card rendered where pages find it.
+    assert report["tasks"] == [
+        ["locker.library.tasks.render_cards", "SUCCESSFUL"],
+        ["locker.library.tasks.sync_locker", "SUCCESSFUL"],
+    ]
+    assert report["cards"] == report["releases"]

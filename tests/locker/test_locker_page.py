@@ -12,7 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from locker import locker_cache
 from locker.models import SevenDigitalLink
-from locker.pages import CSRF_MARK, render_variant
+from locker.page_html import CSRF_MARK, render_variant
 from locker.query import LockerQuery
 from tests.helpers import ENABLED_DOWNLOAD, download_buttons, download_post, link_to_sandbox
 

@@ -1,0 +1,292 @@
+"""What a locker page holds, for the locker page, the widget and the support view.
+
+Once a customer's first sync is committed, pages come from the locker index (locker/library) and
+make no call to 7digital; until then they are fetched live (locker/loader.py). Either way the same
+presenters compute each track's state. A search's matches and its filter counts are cached here,
+per index generation (Django cache `version=`, bumped by every committed sync, download and hide).
+The rendered HTML and its caches are in locker/page_html.py and locker/release_cards.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from types import EllipsisType
+
+from django.db.models import F
+from django.utils import timezone, translation
+
+from locker import preferences, safe_cache, wording
+from locker.downloads import find_release, find_track, last_downloads, track_view
+from locker.library import filters, search, sync
+from locker.library.models import IndexedRelease, SyncState
+from locker.library.read import page_rows, read_narrowed
+from locker.loader import LockerResult, load_locker
+from locker.models import SevenDigitalLink
+from locker.presenters import PageView, ReleaseView, TrackView, present_page, present_release
+from locker.query import LockerQuery
+from locker.sevendigital.types import LockerPage
+from locker.upstream_breaker import breaker
+
+VERSION = "i2"  # bumped when what is cached here changes shape, so rolling deploys never mix them
+
+
+@dataclass(frozen=True, slots=True)
+class LockerContent:
+    """One page of a customer's locker, ready for a template."""
+
+    link: SevenDigitalLink
+    query: LockerQuery
+    result: LockerResult
+    view: PageView | None
+    indexed: bool  # from the index (no upstream call), else fetched live
+    last_page: LockerQuery | None = None  # set when the query asked for a page past the end
+    narrowed: filters.Narrowed | None = None  # the search and filters applied (index pages)
+    generation: int = 0  # the index's, when `indexed`
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpan:
+    """Where a page sits among the releases that pass: what the toolbar and paging show."""
+
+    page: int
+    page_size: int
+    total_items: int
+    shown: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total_items // self.page_size))
+
+    @property
+    def first_item(self) -> int:
+        return 0 if not self.shown else (self.page - 1) * self.page_size + 1
+
+    @property
+    def last_item(self) -> int:
+        return 0 if not self.shown else self.first_item + self.shown - 1
+
+
+@dataclass(frozen=True, slots=True)
+class IndexRows:
+    """One page of the index as its release rows (tracks are read only for cards not cached)."""
+
+    link: SevenDigitalLink
+    query: LockerQuery
+    rows: list[IndexedRelease]
+    span: PageSpan
+    result: LockerResult  # its page holds no releases: the notices and whether downloads are on
+    narrowed: filters.Narrowed
+    generation: int
+    last_page: LockerQuery | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """What the locker page says about indexing while the customer's first sync isn't done."""
+
+    state: str  # "indexing", "waiting" (no worker took it yet), "retrying", "failed", "done"
+    done: int = 0
+    total: int | None = None
+
+
+# Reading
+
+
+STATE_FIELDS = [f.attname for f in SyncState._meta.concrete_fields if f.attname != "user_id"]
+
+
+def link_and_state(user) -> tuple[SevenDigitalLink | None, SyncState | None]:
+    """The customer's link and index state in one query (the state's columns joined in: cheaper
+    than `select_related`, which would load the user again)."""
+    if not user.is_authenticated:
+        return None, None
+    joined = {f"_state_{name}": F(f"user__locker_index__{name}") for name in STATE_FIELDS}
+    link = SevenDigitalLink.objects.filter(user_id=user.pk).annotate(**joined).first()
+    if link is None:
+        return None, None
+    values = {name: link.__dict__.pop(f"_state_{name}") for name in STATE_FIELDS}
+    if values["id"] is None:
+        return link, None
+    return link, SyncState(user_id=user.pk, **values)
+
+
+def get_locker(
+    link: SevenDigitalLink, query: LockerQuery, state: SyncState | None | EllipsisType = ...
+) -> LockerContent:
+    """The page `query` asks for: from the index once synced, else live from 7digital.
+    `state` is the customer's SyncState when the caller has it (None: none yet)."""
+    if isinstance(state, EllipsisType):
+        state = sync.state(link.user_id)
+    maybe_refresh(link, state)
+    narrowed = None
+    if state is not None and state.indexed:
+        result, narrowed = _index_result(link, query, state.generation)
+        indexed, generation = True, state.generation
+    else:
+        result = load_locker(link, query)
+        indexed, generation = False, 0
+    if last := last_page_query(query, result):
+        return LockerContent(link, query, result, None, indexed, last, narrowed, generation)
+    return LockerContent(
+        link, query, result, present_result(link, result), indexed, None, narrowed, generation
+    )
+
+
+def get_locker_or_last(link: SevenDigitalLink, query: LockerQuery) -> LockerContent:
+    """Like get_locker, but a page past the end answers the last page (the widget's paging)."""
+    content = get_locker(link, query)
+    return get_locker(link, content.last_page) if content.last_page else content
+
+
+def _index_result(
+    link: SevenDigitalLink, query: LockerQuery, generation: int
+) -> tuple[LockerResult, filters.Narrowed]:
+    page, narrowed = read_narrowed(link.user_id, query, _cached_search(generation))
+    return _notices(link, page, breaker.paused()), narrowed
+
+
+def read_index_rows(link: SevenDigitalLink, query: LockerQuery, generation: int, paused: bool) -> IndexRows:
+    """The page `query` asks for from the index, as release rows (the customer page's path);
+    `paused`: whether the breaker holds 7digital calls back."""
+    rows, total, narrowed = page_rows(link.user_id, query, _cached_search(generation))
+    span = PageSpan(query.page, query.page_size, total, len(rows))
+    result = _notices(link, LockerPage(query.page, query.page_size, total, ()), paused)
+    past_end = not rows and total and query.page > 1
+    last = query.with_(page=span.num_pages) if past_end else None
+    return IndexRows(link, query, rows, span, result, narrowed, generation, last)
+
+
+def _cached_search(generation: int):
+    def find(user_id: int, terms: search.Terms) -> search.Matches:
+        # One search's matches serve all its pages and sorts, until the index changes.
+        key = f"locker:{VERSION}:matches:{user_id}:{_digest(repr(terms.words))}"
+        return _cached(key, generation, lambda: search.find(user_id, terms))
+
+    return find
+
+
+def _notices(link: SevenDigitalLink, page: LockerPage, paused: bool) -> LockerResult:
+    if link.needs_relink:
+        return LockerResult(page, stale=True, error=str(wording.RELINK), relink=True)
+    if paused:  # the download view could not re-check with 7digital now
+        return LockerResult(page, stale=True, error=str(wording.UPSTREAM_QUIET))
+    return LockerResult(page)
+
+
+def maybe_refresh(link: SevenDigitalLink, state: SyncState | None) -> None:
+    """Queue a sync in the background when none is queued and the index is missing or old; the
+    page answers from what it has at once."""
+    now = timezone.now()
+    if state is None or (not sync.busy(state, now) and sync.stale(state, now)):
+        sync.request_sync(link.user_id, full=state is None or not state.indexed)
+
+
+def present_result(link: SevenDigitalLink, result: LockerResult) -> PageView | None:
+    if result.page is None:
+        return None
+    track_ids = [t.track.id for item in result.page.releases for t in item.tracks]
+    return present_page(
+        result.page,
+        downloads_enabled=result.downloads_enabled,
+        preferred_format=preferences.download_format(link.user_id),
+        last_downloads=last_downloads(link.user_id, track_ids),
+    )
+
+
+def last_page_query(query: LockerQuery, result: LockerResult) -> LockerQuery | None:
+    """The query of the last page when `query` asked for a page past the end, else None."""
+    page = result.page
+    if page is None or not page.total_items or page.releases or query.page <= 1:
+        return None
+    return query.with_(page=-(-page.total_items // query.page_size))
+
+
+def progress(state: SyncState | None, now=None) -> Progress:
+    """The indexing notice of a customer not indexed yet ("done" once indexed)."""
+    if state is None:
+        return Progress("waiting")
+    if state.indexed:
+        return Progress("done", state.pages_done, state.pages_total)
+    now = now or timezone.now()
+    if state.status == SyncState.Status.RUNNING and not state.lease_expired(now):
+        return Progress("indexing", state.pages_done, state.pages_total)
+    if state.status == SyncState.Status.FAILED:
+        return Progress("failed")
+    if state.attempts:
+        return Progress("retrying")
+    waited = state.requested_at is None or (now - state.requested_at).total_seconds() > sync.WAITING_SECONDS
+    return Progress("waiting" if waited else "indexing", state.pages_done, state.pages_total)
+
+
+def search_context(page: LockerContent | IndexRows) -> dict:
+    """The search form's context (index pages only: live pages have no search)."""
+    if page.narrowed is None:
+        return {"search_enabled": False}
+    return {"search_enabled": True, "facets": facets(page), "terms": page.narrowed.terms}
+
+
+def facets(page: LockerContent | IndexRows) -> filters.Facets:
+    """The filter counts, computed once per search and filters (any page, sort or page size)
+    until the index changes."""
+    user_id, query, narrowed = page.link.user_id, page.query, page.narrowed
+    assert narrowed is not None, "facets are for index pages"
+    narrowing = repr(sorted((k, v) for k, v in query.filter_params().items() if v))
+    key = f"locker:{VERSION}:facets:{user_id}:{_digest(narrowing)}:{translation.get_language()}"
+    compute = lambda: filters.facets(user_id, query, matches=narrowed.matches)  # noqa: E731
+    return _cached(key, page.generation, compute)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _cached(key: str, version: int, compute):
+    """Computed once per index generation; at most 10 minutes, as a pre-order's release changes
+    what counts as "pre-order" without a new generation."""
+    value = safe_cache.get(key, version)
+    if value is None:
+        value = compute()
+        safe_cache.set(key, value, 600, version)
+    return value
+
+
+def card_inputs(page: IndexRows) -> list[dict]:
+    """What each card shows besides its release: highlighted words, which tracks matched, Hide."""
+    terms, matches = page.narrowed.terms, page.narrowed.matches
+    out = []
+    for row in page.rows:
+        tracks = matches.matched_tracks(row.release_id) if matches else None
+        out.append(card_extra(terms, tuple(sorted(tracks)) if tracks else None, page.query.hidden))
+    return out
+
+
+def card_extra(terms: search.Terms, matched: tuple[int, ...] | None, hidden_mode: bool) -> dict:
+    return {"terms": terms, "matched": matched, "hide_controls": True, "hidden_mode": hidden_mode}
+
+
+def fresh_release(link: SevenDigitalLink, release_id: int) -> ReleaseView:
+    """One release re-read from 7digital ("Download all" says what will happen to each track).
+    Raises downloads.DownloadRefused."""
+    item = find_release(link, release_id)
+    track_ids = [t.track.id for t in item.tracks]
+    return present_release(
+        item,
+        now=timezone.now(),
+        preferred_format=preferences.download_format(link.user_id),
+        last_downloads=last_downloads(link.user_id, track_ids),
+    )
+
+
+def fresh_row(link: SevenDigitalLink, release_id: int, track_id: int) -> tuple[ReleaseView, TrackView | None]:
+    """One track re-read from 7digital (after a download), its answer written into the index.
+    Raises downloads.DownloadRefused."""
+    found = find_track(link, release_id, track_id)
+    sync.apply_fresh(link.user_id, found.item)
+    release = present_release(
+        found.item,
+        now=timezone.now(),
+        preferred_format=preferences.download_format(link.user_id),
+        last_downloads=last_downloads(link.user_id, [track_id]),
+    )
+    return release, track_view(release, track_id)
