@@ -18,7 +18,7 @@ from locker.library import convert, sync
 from locker.library.models import IndexedRelease, RenderedCard
 from locker.library.read import locker_releases
 from locker.models import AccountSettings
-from tests.helpers import link_to_sandbox
+from tests.helpers import download_buttons, download_post, link_to_sandbox
 
 CARD = "locker/_release.html"
 
@@ -84,9 +84,8 @@ def test_a_download_changes_its_card_even_when_the_worker_rendered_it(client, cu
     release, track = map(
         int, re.search(r'<li class="track state-last_download" id="track-(\d+)-(\d+)"', html).groups()
     )
-    form = re.search(rf'id="track-{release}-{track}".*?<form method="post".*?</form>', html, re.S)[0]
-    fmt = re.search(r'name="format" value="(\d+)"', form)[1]
-    response = client.post("/locker/download/", {"release": release, "track": track, "format": fmt})
+    button = next(b for b in download_buttons(html) if (b["release"], b["track"]) == (release, track))
+    response = client.post("/locker/download/", download_post(html, button))
     assert response.status_code == HTTPStatus.FOUND
     import requests
 
