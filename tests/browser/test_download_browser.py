@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_in, wait_until
+from tests.browser.helpers import screenshot, sign_in, wait_until
 from tests.helpers import PASSWORD
 
 EMAIL = "small@sandbox.test"

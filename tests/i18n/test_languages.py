@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from locker.models import AccountSettings
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tests.test_settings import start
 
 

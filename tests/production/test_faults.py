@@ -128,6 +128,7 @@ def check_downloads(app, hits: list[Hit]) -> None:
     assert events.get("upstream_error", 0) == sum(h.status == 503 for h in clicks), events
 
 
+@pytest.mark.slow
 def test_site_survives_a_slow_then_failing_7digital_under_50_browsing_customers(stack):
     app, sandbox, users = stack
     workers_before = app.worker_pids()

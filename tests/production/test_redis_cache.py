@@ -88,3 +88,20 @@ def test_a_frozen_redis_costs_one_short_timeout_then_is_skipped(frozen_redis_cac
     redis_server.thaw()
     redis_cache._down_until.clear()  # the skip's seconds are over (injected, not slept): Redis is tried
     assert frozen_redis_cache.get("warm") == 1
+
+
+def test_clear_deletes_only_its_own_keys(redis_server):
+    """Tests, xdist workers and sites may share one Redis database: clearing one cache (FLUSHDB in
+    Django's backend) must leave the others' keys, even where its prefix looks like a pattern."""
+    import redis
+
+    ours = redis_cache.ResilientRedisCache(redis_server.url, {"KEY_PREFIX": "site*"})
+    theirs = redis_cache.ResilientRedisCache(redis_server.url, {"KEY_PREFIX": "site-b"})
+    ours.set("page", "ours")
+    theirs.set("page", "theirs")
+    raw = redis.Redis.from_url(redis_server.url)
+    raw.set("unprefixed", "kept")
+    ours.clear()
+    assert ours.get("page") is None
+    assert theirs.get("page") == "theirs"
+    assert raw.get("unprefixed") == b"kept"

@@ -15,7 +15,7 @@ from locker.query import LockerQuery
 from locker.support.models import SeenPurchase
 from locker.support.purchases import record_purchases
 from tests.helpers import link_to_sandbox
-from tests.support.conftest import customer_rows, locker_url, staff_rows
+from tests.support.helpers import customer_rows, locker_url, staff_rows
 
 SMALL = "small@sandbox.test"
 

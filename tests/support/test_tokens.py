@@ -9,7 +9,7 @@ import pytest
 
 from locker.models import DownloadEvent, SevenDigitalLink
 from locker.support.models import AuditEntry
-from tests.support.conftest import action_url, locker_url
+from tests.support.helpers import action_url, locker_url
 
 
 def admin_pages(customer) -> list[str]:

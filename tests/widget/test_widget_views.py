@@ -14,7 +14,7 @@ from django.utils import timezone
 from locker.models import DownloadEvent
 from locker.widget.models import WidgetSession
 from tests.helpers import link_to_sandbox
-from tests.widget.conftest import csp_directives, widget_config
+from tests.widget.helpers import csp_directives, widget_config
 
 EMAIL = "small@sandbox.test"
 
