@@ -26,6 +26,7 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -380,6 +381,37 @@ class AppServer:
 
     def metrics(self) -> str:
         return self.get("/metrics", headers={"Authorization": f"Bearer {self.metrics_token}"}).body.decode()
+
+
+class _DownloadButtons(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[int, int, int]] = []
+        self.form: dict[str, int] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        if tag == "form":
+            self.form = {}
+        elif self.form is None:
+            return
+        elif tag == "input" and attr.get("type") == "hidden" and attr.get("name") in {"release", "track"}:
+            self.form[str(attr["name"])] = int(attr.get("value") or 0)
+        elif tag == "button" and attr.get("name") == "format" and "disabled" not in attr:
+            release, track = self.form.get("release"), self.form.get("track")
+            if release and track:
+                self.found.append((release, track, int(attr.get("value") or 0)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.form = None
+
+
+def download_buttons(html: str) -> list[tuple[int, int, int]]:
+    """(release, track, format) of every enabled download button of a locker page, in page order."""
+    parser = _DownloadButtons()
+    parser.feed(html)
+    return parser.found
 
 
 # ---- PostgreSQL and Redis helpers ----------------------------------------------------------

@@ -9,7 +9,6 @@ every loop is bounded by the plan's end time.
 from __future__ import annotations
 
 import random
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,10 +26,6 @@ SORTS = (
     "releaseTitle+asc",
     "releaseTitle+desc",
 )
-DOWNLOAD_FORM = re.compile(
-    r'name="release" value="(\d+)">\s*<input type="hidden" name="track" value="(\d+)">(.*?)</form>', re.S
-)
-ENABLED_FORMAT = re.compile(r'<button type="submit" name="format" value="(\d+)"(?:(?!disabled)[^>])*>')
 
 
 @dataclass
@@ -69,15 +64,6 @@ class Plan:
     def wait_for(self, name: str) -> None:
         while self.now() != name and time.monotonic() < self.ends:
             time.sleep(0.02)
-
-
-def downloads_on(html: str) -> list[tuple[int, int, int]]:
-    """(release, track, format) of every enabled download button on a locker page."""
-    found = []
-    for release, track, buttons in DOWNLOAD_FORM.findall(html):
-        for fmt in ENABLED_FORMAT.findall(buttons):
-            found.append((int(release), int(track), int(fmt)))
-    return found
 
 
 def classify(html: bytes) -> bool:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.stack import download_buttons
 from tests.production.load import (
     CACHE_SECONDS,
     READ_TIMEOUT,
@@ -23,7 +24,6 @@ from tests.production.load import (
     Hit,
     Plan,
     Prober,
-    downloads_on,
     p95,
     summary,
 )
@@ -41,7 +41,7 @@ def run_browsing(app, sandbox, users, phases: list[tuple[str, float]], think: fl
     # Every customer needs the download buttons of its locker (fresh page, healthy sandbox).
     first = app.get("/locker/?sort=purchaseDate+desc", user=users[0])
     assert first.status == 200, first.body[:500]
-    buttons = downloads_on(first.body.decode())
+    buttons = download_buttons(first.body.decode())
     assert len(buttons) >= 2, "the small locker should offer downloads"
     hits: list[Hit] = []
     plan = Plan(phases)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib
-import re
 
 from django.apps import apps
 from django.contrib.auth.models import Group
+
+from tests.markup import attribute, element, elements, text
 
 support_group_migration = importlib.import_module("locker.support.migrations.0002_support_group")
 
@@ -39,22 +40,23 @@ def action_url(user, action: str) -> str:
 
 
 def staff_rows(html: str) -> dict[str, dict]:
-    """Track rows of the staff locker view by dom id: state, raw remaining count and purchase id."""
-    rows = {}
-    for dom_id, state, body in re.findall(
-        r'<tr class="support-track state-(?:\w+)" id="(track-\d+-\d+)">.*?support-state state-(\w+)(.*?)</tr>',
-        html,
-        re.S,
-    ):
-        cells = re.findall(r"<td[^>]*>(.*?)</td>", body, re.S)
-        remaining = re.search(r'<td class="support-remaining">([^<]*)</td>', body).group(1).strip()
-        rows[dom_id] = {"state": state, "remaining": remaining, "cells": [c.strip() for c in cells]}
-    return rows
+    """Track rows of the staff locker view by dom id: state and raw remaining count."""
+    return {
+        attribute(row, "id"): {
+            "state": state_of(element(row, "span", class_="support-state")),
+            "remaining": text(element(row, "td", class_="support-remaining")),
+        }
+        for row in elements(html, "tr", class_="support-track")
+    }
 
 
 def customer_rows(html: str) -> dict[str, str]:
     """Track rows of the customer's own locker page: dom id -> state."""
-    return {
-        dom_id: state
-        for state, dom_id in re.findall(r'<li class="track state-(\w+)" id="(track-\d+-\d+)"', html)
-    }
+    return {attribute(row, "id"): state_of(row) for row in elements(html, "li", class_="track")}
+
+
+def state_of(node) -> str:
+    """The track state an element's `state-...` class names."""
+    return next(
+        c.removeprefix("state-") for c in (attribute(node, "class") or "").split() if c.startswith("state-")
+    )
