@@ -451,8 +451,8 @@ def postgres_up(url: str) -> bool:
 
 
 def redis_db(url: str, db: int) -> str:
-    """The same Redis server, another database number: test suites' `cache.clear()` flushes a
-    whole database (FLUSHDB), key prefixes or not, so a stack never shares one with them."""
+    """The same Redis server, another database number: a stack's keys stay apart from the test
+    suites' (whose `cache.clear()` deletes only their own prefix's keys anyway)."""
     return urlsplit(url)._replace(path=f"/{db}").geturl()
 
 

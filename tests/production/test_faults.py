@@ -5,7 +5,8 @@ answers 500s, then recovers. The site must stay responsive (our 7digital timeout
 calls; last good copies are served; probes keep answering: no worker pile-up), come back fresh
 when 7digital does, and record every download click.
 
-The default run takes about a minute; `LOCKER_LONG_TESTS=1` (make test-long) runs a longer soak.
+About a minute: marked `slow`, so CI's second pass runs it and `make test` does not;
+`LOCKER_LONG_TESTS=1` (make test-long) runs a longer soak.
 """
 
 from __future__ import annotations
