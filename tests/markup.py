@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+# Elements a browser lays out apart from their neighbours: their text never runs into the next one's.
+BLOCKS = {
+    "article", "br", "dd", "details", "div", "dl", "dt", "fieldset", "footer", "form", "h1", "h2", "h3",
+    "h4", "h5", "h6", "header", "li", "main", "nav", "ol", "option", "p", "section", "summary", "table",
+    "td", "th", "tr", "ul",
+}  # fmt: skip
 
 
 @dataclass
@@ -88,7 +94,10 @@ def text(node: Element | str) -> str:
     """What the element shows as text, white space folded as a browser folds it."""
 
     def raw(part: Element | str) -> str:
-        return part if isinstance(part, str) else "".join(raw(child) for child in part.children)
+        if isinstance(part, str):
+            return part
+        inner = "".join(raw(child) for child in part.children)
+        return f" {inner} " if part.name in BLOCKS else inner
 
     return " ".join(raw(node).split())
 

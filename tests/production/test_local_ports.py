@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.markup import attribute, element, elements
+from tests.markup import attribute, elements
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,7 +46,7 @@ def _sign_in(base: str) -> urllib.request.OpenerDirector:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     form = opener.open(f"{base}/accounts/login/", timeout=10).read().decode()
-    csrf = attribute(element(form, "input", name="csrfmiddlewaretoken"), "value")
+    csrf = attribute(elements(form, "input", name="csrfmiddlewaretoken")[0], "value")
     data = urllib.parse.urlencode(
         {"csrfmiddlewaretoken": csrf, "login": "demo@example.com", "password": "locker-demo"}
     ).encode()
