@@ -14,8 +14,10 @@ def server() -> Iterator[SandboxServer]:
 
 
 @pytest.fixture
-def sandbox(server: SandboxServer) -> SandboxServer:
-    """The shared server with fresh demo data, no faults and an empty request log."""
+def sandbox(server: SandboxServer) -> Iterator[SandboxServer]:
+    """The shared server with fresh demo data, no faults and an empty request log; reset again
+    afterwards, so that no test leaves counts, revocations or faults to the next."""
     server.reset()
     server.clear_log()
-    return server
+    yield server
+    server.reset()

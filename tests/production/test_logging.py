@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from bench.stack import download_buttons
 from locker.request_middleware import valid_request_id
 from lockersite.logging import (
     REDACTED,
@@ -212,10 +213,7 @@ def test_a_download_logs_neither_the_signed_url_nor_the_token(
 
 
 def _first_download(html: str) -> tuple[str, str, str]:
-    form = re.search(
-        r'name="release" value="(\d+)">\s*<input type="hidden" name="track" value="(\d+)">\s*'
-        r'<button type="submit" name="format" value="(\d+)"(?:(?!disabled)[^>])*>',
-        html,
-    )
-    assert form, "no enabled download button on the page"
-    return form.group(1), form.group(2), form.group(3)
+    buttons = download_buttons(html)
+    assert buttons, "no enabled download button on the page"
+    release, track, fmt = buttons[0]
+    return str(release), str(track), str(fmt)
