@@ -99,11 +99,12 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# The suite in PYTEST_WORKERS pytest-xdist processes, each with its own sandbox, test database and
-# cache key prefix. --dist loadfile keeps each file on one worker, so a module's stack or catalogs
-# are built once (xdist 3.8's loadgroup does not group under pytest 9.2: it rewrites a nodeid pytest
-# no longer reads). `make test` leaves out the tests marked slow: CI's second pass runs them too.
-PYTEST_WORKERS ?= 3
+# The suite in PYTEST_WORKERS pytest-xdist processes (auto: one per core; on this 2-core machine 2
+# beat 3 and 4), each with its own sandbox, test database and cache key prefix. --dist loadfile
+# keeps each file on one worker, so a module's stack or catalogs are built once (xdist 3.8's
+# loadgroup does not group under pytest 9.2: it rewrites a nodeid pytest no longer reads).
+# `make test` leaves out the tests marked slow: CI's second pass runs them too.
+PYTEST_WORKERS ?= auto
 PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test: install-dev browser redis-server lint
