@@ -36,6 +36,17 @@ def worker_cache_prefix(worker_id):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts and ends in the default language: a request or mail in another language
+    leaves that language active in the thread, where the next test in the worker would find it."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashing is deliberately slow; tests create many customers.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
