@@ -20,7 +20,6 @@ import contextlib
 import importlib.util
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -40,6 +39,7 @@ from bench.stack import (
     AppServer,
     Reply,
     SandboxProcess,
+    download_buttons,
     drop_postgres_database,
     free_port,
     postgres_database,
@@ -48,10 +48,6 @@ from bench.stack import (
 ROOT = Path(__file__).resolve().parent.parent
 SIGN_IN_EMAIL = "faults@example.com"
 SIGN_IN_PASSWORD = "faults-Pa55word-long"  # noqa: S105 (a throwaway account of the bench stack)
-DOWNLOAD_FORM = re.compile(
-    r'name="release" value="(\d+)">\s*<input type="hidden" name="track" value="(\d+)">(.*?)</form>', re.S
-)
-ENABLED_FORMAT = re.compile(r'<button type="submit" name="format" value="(\d+)"(?:(?!disabled)[^>])*>')
 
 
 class RedisServer:
@@ -246,14 +242,6 @@ def measure_redis_outage(app: AppServer, redis: RedisServer, users, *, rounds: i
 # ---- (c) simultaneous double clicks ---------------------------------------------------------
 
 
-def _download_buttons(html: str) -> list[tuple[int, int, int]]:
-    found = []
-    for release, track, buttons in DOWNLOAD_FORM.findall(html):
-        for fmt in ENABLED_FORMAT.findall(buttons):
-            found.append((int(release), int(track), int(fmt)))
-    return found
-
-
 def _remaining(sandbox: SandboxProcess, release: int, track: int, email: str) -> int:
     query = urlencode({"email": email, "releaseId": release, "trackId": track})
     with urllib.request.urlopen(f"{sandbox.url}/_sandbox/remaining?{query}", timeout=10) as answer:  # noqa: S310
@@ -274,7 +262,7 @@ def measure_double_clicks(
     """Every customer (all linked to one sandbox account) clicks the same download twice at once;
     each signed URL answered is fetched, as the browser would. Downloads used = the count's drop."""
     page = app.get("/locker/?sort=purchaseDate+desc", user=users[0])
-    buttons = _download_buttons(page.body.decode())
+    buttons = download_buttons(page.body.decode())
     if page.status != 200 or not buttons:
         raise RuntimeError(f"no download button on the locker page ({page.status})")
     release, track, fmt = buttons[0]

@@ -41,16 +41,9 @@ from bench.stack import (
     postgres_up,
     redis_up,
 )
+from locker.query import SORT_LABELS
 
 PG_DB = "locker_bench_index"
-SORTS = (
-    "purchaseDate desc",
-    "purchaseDate asc",
-    "artistName asc",
-    "artistName desc",
-    "releaseTitle asc",
-    "releaseTitle desc",
-)
 SEARCHES = {
     "word (rivers)": {"q": "rivers"},
     "prefix (satel)": {"q": "satel"},
@@ -166,7 +159,7 @@ def run_backend(label: str, sandbox, workdir: Path, static: Path, args, **urls) 
             urls_ = [  # distinct first pages: every sort at 10, 20 and 50 releases a page
                 f"/locker/?{urlencode({**params, 'sort': sort, 'pageSize': size})}"
                 for size in (10, 20, 50)
-                for sort in SORTS
+                for sort in SORT_LABELS
             ][: args.samples]
             first = timed.pages(urls_)
             again = timed.pages(urls_)

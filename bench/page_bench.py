@@ -38,7 +38,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from tests.conftest import point_settings_at  # noqa: E402
+from tests.helpers import point_settings_at  # noqa: E402
 
 
 def app_ms(response) -> float:

@@ -43,7 +43,7 @@ from bench.stack import (
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PG_DB = "locker_bench"
-# Database 14: test suites running beside the bench flush database 0 (Django's cache.clear()).
+# Database 14, apart from the test suites' databases (their keys live under prefixes of their own).
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 SORTS = ("purchaseDate+desc", "purchaseDate+asc", "artistName+asc", "artistName+desc", "releaseTitle+asc")
 SERVER_ENV = {

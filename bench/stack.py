@@ -17,6 +17,7 @@ import contextlib
 import http.client
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -26,6 +27,7 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -382,6 +384,28 @@ class AppServer:
         return self.get("/metrics", headers={"Authorization": f"Bearer {self.metrics_token}"}).body.decode()
 
 
+class _DownloadButtons(HTMLParser):
+    """A row's Download button submits its release's form for one format (`form="dl-<release>-<format>"`)
+    with the track as its own value (locker/_download_button.html)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[int, int, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        form = re.fullmatch(r"dl-(\d+)-(\d+)", attr.get("form") or "")
+        if tag == "button" and form and attr.get("name") == "track" and "disabled" not in attr:
+            self.found.append((int(form[1]), int(attr.get("value") or 0), int(form[2])))
+
+
+def download_buttons(html: str) -> list[tuple[int, int, int]]:
+    """(release, track, format) of every enabled download button of a locker page, in page order."""
+    parser = _DownloadButtons()
+    parser.feed(html)
+    return parser.found
+
+
 # ---- PostgreSQL and Redis helpers ----------------------------------------------------------
 
 
@@ -419,8 +443,8 @@ def postgres_up(url: str) -> bool:
 
 
 def redis_db(url: str, db: int) -> str:
-    """The same Redis server, another database number: test suites' `cache.clear()` flushes a
-    whole database (FLUSHDB), key prefixes or not, so a stack never shares one with them."""
+    """The same Redis server, another database number: a stack's keys stay apart from the test
+    suites' (whose `cache.clear()` deletes only their own prefix's keys anyway)."""
     return urlsplit(url)._replace(path=f"/{db}").geturl()
 
 

@@ -6,6 +6,7 @@ Each one fails at start-up with ImproperlyConfigured naming the variable, never 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -28,29 +29,32 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int, *, minimum: int = 0) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
+    value = _number(name, int, "a whole number")
+    if value is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
     if value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
     return value
 
 
 def env_float(name: str, default: float) -> float:
+    value = _number(name, float, "a number of seconds")
+    if value is None:
+        return default
+    if value <= 0:
+        raise ImproperlyConfigured(f"{name} must be positive, not {os.environ[name].strip()!r}")
+    return value
+
+
+def _number[N: (int, float)](name: str, parse: Callable[[str], N], kind: str) -> N | None:
+    """The variable's value read by `parse`; None when it is unset or blank."""
     raw = os.environ.get(name, "").strip()
     if not raw:
-        return default
+        return None
     try:
-        value = float(raw)
+        return parse(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number of seconds, not {raw!r}") from None
-    if value <= 0:
-        raise ImproperlyConfigured(f"{name} must be positive, not {raw!r}")
-    return value
+        raise ImproperlyConfigured(f"{name} must be {kind}, not {raw!r}") from None
 
 
 def env_list(name: str, default: str = "", sep: str | None = ",") -> list[str]:

@@ -6,7 +6,9 @@ backend adds is that they learn it quickly:
 
 - short socket timeouts and no retries (settings.CACHES OPTIONS: redis-py's defaults retry);
 - after one connection error or timeout, every call in this process fails at once for
-  `skip_seconds` (option, default 5) instead of each waiting out the timeout again.
+  `skip_seconds` (option, default 5) instead of each waiting out the timeout again;
+- `clear()` deletes this cache's keys (its KEY_PREFIX) only: Django's FLUSHDB would also empty
+  every other site, worker or test run sharing the Redis database.
 
 The failure is raised (`RedisSkipped` while skipping), never swallowed here: callers decide.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import threading
 import time
 
@@ -70,6 +73,17 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, params)
         self._location_id = server if isinstance(server, str) else ",".join(server)
 
+    @_guarded
+    def clear(self) -> bool:
+        client = self._cache.get_client(write=True)
+        # Django's keys are prefix:version:key; glob characters in the prefix match only themselves.
+        keys = list(
+            client.scan_iter(match=re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix) + ":*", count=1000)
+        )
+        for start in range(0, len(keys), 1000):
+            client.unlink(*keys[start : start + 1000])
+        return True
+
 
 for _name in (
     "add",
@@ -82,6 +96,5 @@ for _name in (
     "incr",
     "set_many",
     "delete_many",
-    "clear",
 ):
     setattr(ResilientRedisCache, _name, _guarded(getattr(RedisCache, _name)))

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.helpers import PASSWORD, link_to_sandbox, point_settings_at
+from tests.widget.helpers import make_partner, widget_config
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -14,6 +15,35 @@ def compiled_catalogs():
     from lockersite.catalogs import compile_stale
 
     compile_stale()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def worker_cache_prefix(worker_id):
+    """Each pytest-xdist worker keeps its page-cache keys under its own prefix, in Redis too (a
+    prefix-scoped `cache.clear()`, lockersite/redis_cache.py, then never empties another worker's)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    if worker_id == "master":
+        yield
+        return
+    default = settings.CACHES["default"]
+    prefix = f"{default.get('KEY_PREFIX', '')}-{worker_id}"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("CACHE_KEY_PREFIX", prefix)  # servers the tests start (make run, gunicorn)
+        with override_settings(CACHES={**settings.CACHES, "default": {**default, "KEY_PREFIX": prefix}}):
+            yield
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts and ends in the default language: a request or mail in another language
+    leaves that language active in the thread, where the next test in the worker would find it."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
@@ -100,3 +130,30 @@ def linked_customer(customer, sandboxed):
 def customer_client(client, linked_customer):
     client.force_login(linked_customer)
     return client
+
+
+# Widget partners and tokens: the widget's tests use them, and so do the locker's download rules.
+@pytest.fixture
+def partner(db):
+    return make_partner()
+
+
+@pytest.fixture
+def mint(partner):
+    def make(subject: str = "ada@example.com", **kwargs) -> str:
+        from locker.widget import tokens
+
+        return tokens.mint(partner.slug, partner.secret, subject=subject, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def open_widget(client, mint):
+    """Open the widget with a fresh token; returns (response, session id)."""
+
+    def open_(subject: str = "ada@example.com", query: str = "", **headers):
+        response = client.get(f"/widget/locker/?token={mint(subject)}{query}", headers=headers)
+        return response, widget_config(response)["session"] if response.status_code == 200 else ""
+
+    return open_

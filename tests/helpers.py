@@ -3,9 +3,31 @@
 from __future__ import annotations
 
 import html as html_lib
+import json
 import re
+import subprocess
+import sys
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
 
 PASSWORD = "correct-horse-battery-9"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def settings_in_subprocess(expression: str, env: dict[str, str]) -> Any:
+    """The JSON value of `expression` over the settings (`s`) in a new Python started with `env`
+    (plus DJANGO_SETTINGS_MODULE): settings read the environment once, at start-up."""
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        f"print(json.dumps({expression}))"
+    )
+    environ = {**env, "DJANGO_SETTINGS_MODULE": "lockersite.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def point_settings_at(settings, sandbox) -> None:
@@ -29,6 +51,29 @@ def point_settings_at(settings, sandbox) -> None:
     csp["form-action"] = [*csp["form-action"], sandbox.url]
     csp["frame-src"] = [*csp.get("frame-src", []), sandbox.url]
     settings.SECURE_CSP = csp
+
+
+def assert_downloads_once(answer, sandbox, email: str, row: dict, before: int) -> str:
+    """The answer (never cached) sends the browser to a signed media URL of the sandbox, which
+    downloads the track and uses one of its downloads. Returns that URL."""
+    import requests
+
+    assert answer.status_code == HTTPStatus.OK
+    assert "no-store" in answer["Cache-Control"]
+    url = answer["HX-Redirect"]
+    assert url.startswith(f"{sandbox.url}/media/user/downloadtrack?") and "oauth_signature=" in url
+    media = requests.get(url, timeout=5)
+    assert media.status_code == HTTPStatus.OK and "attachment" in media.headers["Content-Disposition"]
+    assert sandbox.remaining(email, row["release"], row["track"]) == before - 1
+    return url
+
+
+def record_download(user, outcome: str, **fields):
+    """A row of the customer's download history: release 1, track 2 in MP3 unless told otherwise."""
+    from locker.models import DownloadEvent
+
+    fields = {"release_id": 1, "track_id": 2, "format_id": 17, **fields}
+    return DownloadEvent.objects.create(user=user, outcome=outcome, **fields)
 
 
 def link_to_sandbox(user, sandbox, account_email: str):

@@ -11,7 +11,7 @@ from requests_oauthlib import OAuth1
 
 from sandbox.testing import DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, SandboxServer
 
-from .conftest import DEMO, JSON
+from .helpers import DEMO, JSON
 
 CALLBACK = "http://127.0.0.1:8000/accounts/sevendigital/login/callback/"
 

@@ -13,7 +13,7 @@ import pytest
 import requests
 import urllib3
 
-from .conftest import DEMO, JSON, first_track_id, get_locker, release_id, user_auth
+from .helpers import DEMO, JSON, first_track_id, get_locker, release_id, user_auth
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,7 @@ import requests
 from sandbox.catalogue import parse_date
 from sandbox.demo import demo_locker_rows
 
-from .conftest import (
+from .helpers import (
     DEMO,
     EMPTY,
     JSON,

@@ -15,7 +15,7 @@ import requests
 
 from sandbox.catalogue import download_url
 
-from .conftest import DEMO, OTHER, SMALL, first_track_id, release_id, signed_url
+from .helpers import DEMO, OTHER, SMALL, first_track_id, release_id, signed_url
 
 
 def media_url(sandbox, key: str, number: int = 1, format_id: int = 17, email: str = DEMO) -> str:

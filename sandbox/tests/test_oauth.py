@@ -10,7 +10,7 @@ from requests_oauthlib import OAuth1
 
 from sandbox.testing import DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET
 
-from .conftest import DEMO, signed_url, user_auth
+from .helpers import DEMO, signed_url, user_auth
 
 
 def details(sandbox, auth) -> requests.Response:

@@ -12,7 +12,7 @@ from sandbox.__main__ import main
 from sandbox.catalogue import download_url
 from sandbox.testing import SandboxServer
 
-from .conftest import DEMO, first_track_id, release_id, signed_url
+from .helpers import DEMO, first_track_id, release_id, signed_url
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "northern-lights"

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from locker.models import DownloadEvent
-from tests.browser.conftest import axe_violations, screenshot, sign_in, wait_until
+from tests.browser.helpers import axe_violations, screenshot, sign_in, wait_until
 from tests.helpers import PASSWORD
 
 EMAIL = "small@sandbox.test"

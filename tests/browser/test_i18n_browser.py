@@ -15,8 +15,8 @@ import pytest
 from playwright.sync_api import expect
 
 from locker.models import AccountSettings
-from tests.browser.conftest import ARTIFACTS, axe_violations, wait_until
-from tests.conftest import PASSWORD, link_to_sandbox
+from tests.browser.helpers import ARTIFACTS, axe_violations, wait_until
+from tests.helpers import PASSWORD, link_to_sandbox
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -159,7 +159,7 @@ def test_arabic_screenshots_and_every_language_s_locker(open_context, customer, 
 def test_the_support_view_mirrors_in_arabic(open_context, customer_factory, linked_customer):
     from django.urls import reverse
 
-    from tests.support.conftest import make_support_user
+    from tests.support.helpers import make_support_user
 
     staff = make_support_user(customer_factory)
     page = open_context(locale="ar")

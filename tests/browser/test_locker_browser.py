@@ -7,7 +7,7 @@ import re
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.helpers import axe_violations, screenshot
 
 PASSWORD = "a-long-Passphrase-42"
 
@@ -72,7 +72,7 @@ def test_sign_up_link_and_see_every_track_state(page, sandboxed):
 
 
 def test_paging_and_sorting_swap_only_the_list(page, customer, sandboxed):
-    from tests.browser.conftest import sign_in
+    from tests.browser.helpers import sign_in
     from tests.helpers import PASSWORD as CUSTOMER_PASSWORD
     from tests.helpers import link_to_sandbox
 
@@ -106,7 +106,7 @@ def test_paging_and_sorting_swap_only_the_list(page, customer, sandboxed):
 def test_back_while_a_page_is_loading_keeps_history_and_list_in_step(page, customer, sandboxed):
     """Back pressed while "Last" is still loading: the customer gets the entry they went back to,
     and the late answer neither replaces the list nor pushes its URL over the entry ahead."""
-    from tests.browser.conftest import sign_in
+    from tests.browser.helpers import sign_in
     from tests.helpers import PASSWORD as CUSTOMER_PASSWORD
     from tests.helpers import link_to_sandbox
 
@@ -134,7 +134,7 @@ def test_back_while_a_page_is_loading_keeps_history_and_list_in_step(page, custo
 
 
 def test_the_locker_works_at_phone_width(phone, linked_customer, sandboxed):
-    from tests.browser.conftest import sign_in
+    from tests.browser.helpers import sign_in
     from tests.helpers import PASSWORD as CUSTOMER_PASSWORD
 
     sign_in(phone, linked_customer.email, CUSTOMER_PASSWORD)
@@ -145,7 +145,7 @@ def test_the_locker_works_at_phone_width(phone, linked_customer, sandboxed):
 
 
 def test_the_locker_works_without_javascript(browser, live_server, linked_customer, sandboxed):
-    from tests.browser.conftest import sign_in
+    from tests.browser.helpers import sign_in
     from tests.helpers import PASSWORD as CUSTOMER_PASSWORD
 
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)

@@ -8,7 +8,7 @@ import re
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.helpers import axe_violations, screenshot
 from tests.browser.test_locker_browser import sign_up_and_link
 
 EMAIL = "finder@example.com"

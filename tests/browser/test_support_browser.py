@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from locker.support.models import AuditEntry
-from tests.browser.conftest import axe_violations, screenshot, sign_in
+from tests.browser.helpers import axe_violations, screenshot, sign_in
 from tests.helpers import PASSWORD
-from tests.support.conftest import make_support_user
+from tests.support.helpers import make_support_user
 
 
 @pytest.fixture

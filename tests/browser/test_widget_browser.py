@@ -13,9 +13,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_ARGS, screenshot, sign_in
+from tests.browser.helpers import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_ARGS, screenshot, sign_in
 from tests.helpers import PASSWORD
-from tests.widget.conftest import make_partner
+from tests.widget.helpers import make_partner
 
 EMAIL = "small@sandbox.test"
 EVENTS = ("ready", "resize", "play", "pause", "ended", "download-started", "error")

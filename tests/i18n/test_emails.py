@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def test_the_confirmation_email_is_in_the_visitor_s_language_and_brand(client, db, mailoutbox, settings):

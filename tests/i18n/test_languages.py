@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from http import HTTPStatus
 
 import pytest
 from django.test import Client
+from pytest_django.asserts import assertContains
 
 from locker.models import AccountSettings
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD, record_download
+from tests.markup import attribute, element
 from tests.test_settings import start
 
 
-def html_lang(response) -> tuple[str, str]:
-    match = re.search(r'<html lang="([\w-]+)" dir="(\w+)"', response.content.decode())
-    assert match, "every page says its language and direction"
-    return match.group(1), match.group(2)
+def html_lang(response) -> tuple[str | None, str | None]:
+    """Every page says its language and direction."""
+    page = element(response.content.decode(), "html")
+    return attribute(page, "lang"), attribute(page, "dir")
 
 
 @pytest.mark.django_db
@@ -141,20 +142,18 @@ def test_history_times_are_in_the_customer_s_zone_and_language(customer, client,
 
     from locker.models import DownloadEvent
 
-    DownloadEvent.objects.create(
-        user=customer,
-        release_id=1,
-        track_id=2,
-        format_id=17,
+    record_download(
+        customer,
+        DownloadEvent.Outcome.REDIRECTED,
         track_title="Song",
-        outcome=DownloadEvent.Outcome.REDIRECTED,
         created_at=datetime(2026, 3, 5, 23, 30, tzinfo=UTC),
     )
     AccountSettings.objects.create(user=customer, language="de", time_zone="Europe/Berlin")
     client.login(email=customer.email, password=PASSWORD)
-    html = client.get("/locker/history/").content.decode()
+    response = client.get("/locker/history/")
+    html = response.content.decode()
     assert "6. März 2026 00:30" in html  # 23:30 UTC is past midnight in Berlin, said in German
-    assert '<td data-label="Ergebnis">Download gestartet</td>' in html
+    assertContains(response, '<td data-label="Ergebnis">Download gestartet</td>', html=True)
     assert "Zeitpunkt (Europe/Berlin)" in html  # the zone is named, in the column heading too
 
 

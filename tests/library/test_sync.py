@@ -213,7 +213,7 @@ def test_unlinking_mid_sync_deletes_the_index_and_the_sync_does_not_bring_it_bac
     assert not SyncState.objects.filter(user=demo_customer).exists()
 
 
-def test_unlinking_just_before_the_commit_voids_it(demo_customer, sandboxed):
+def test_unlinking_just_before_the_commit_voids_it(demo_customer, sandboxed, monkeypatch):
     from locker import linking
 
     real_commit = sync._commit
@@ -222,11 +222,8 @@ def test_unlinking_just_before_the_commit_voids_it(demo_customer, sandboxed):
         linking.unlink(demo_customer)
         return real_commit(*args, **kwargs)
 
-    sync._commit = unlink_then_commit
-    try:
-        assert sync.run(demo_customer.pk, full=True) == "abandoned"
-    finally:
-        sync._commit = real_commit
+    monkeypatch.setattr(sync, "_commit", unlink_then_commit)
+    assert sync.run(demo_customer.pk, full=True) == "abandoned"
     assert not IndexedRelease.objects.filter(user=demo_customer).exists()
 
 

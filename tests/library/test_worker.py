@@ -63,8 +63,8 @@ def manage(env: dict, *args: str) -> str:
     return done.stdout
 
 
-def test_a_db_worker_process_runs_the_sync_queued_on_link(sandbox, database_url):
-    from locker.sevendigital.client import ClientConfig, SevenDigitalClient
+def test_a_db_worker_process_runs_the_sync_queued_on_link(sandbox, sandbox_config, database_url):
+    from locker.sevendigital.client import SevenDigitalClient
     from locker.sevendigital.types import AccessToken
 
     sandbox.reset()
@@ -85,22 +85,7 @@ def test_a_db_worker_process_runs_the_sync_queued_on_link(sandbox, database_url)
     manage(env, "db_worker", "--batch", "--no-startup-delay", "--no-reload", "-v0")
     report = json.loads(manage(env, "shell", "-c", REPORT).strip().splitlines()[-1])
 
-    from sandbox.testing import DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET
-
-    client = SevenDigitalClient(
-        ClientConfig(
-            DEMO_CONSUMER_KEY,
-            DEMO_CONSUMER_SECRET,
-            api_url=sandbox.api_url,
-            stream_url=sandbox.url,
-            country="GB",
-            shop_id=None,
-            connect_timeout=3.05,
-            read_timeout=10.0,
-            retries=2,
-            max_body_bytes=8 * 1024 * 1024,
-        )
-    )
+    client = SevenDigitalClient(sandbox_config)
     total = client.get_locker(AccessToken(*sandbox.token_for("demo@sandbox.test")), page_size=1).total_items
     assert report["status"] == "ready"
     assert report["releases"] == total and report["tracks"] > total

@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from locker.models import DownloadEvent
 from tests.locker.test_downloads import EMAIL, post_download, small_locker
-from tests.widget.conftest import mint, open_widget, partner  # noqa: F401, F811 (fixtures)
 
 Outcome = DownloadEvent.Outcome
 HTMX = {"HX-Request": "true"}

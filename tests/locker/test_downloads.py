@@ -12,7 +12,7 @@ from django.test import Client
 from locker import throttle
 from locker.library import sync
 from locker.models import AccountSettings, DownloadEvent
-from tests.helpers import download_buttons, link_to_sandbox
+from tests.helpers import assert_downloads_once, download_buttons, link_to_sandbox
 
 EMAIL = "small@sandbox.test"
 
@@ -42,6 +42,18 @@ def small_locker(client) -> dict[str, dict]:
     return rows
 
 
+def someone_elses_row(client, customer_factory, sandbox, owner_account: str, own_account: str) -> dict:
+    """A downloadable row of the owner's locker (linked to `owner_account`), with `client` signed in
+    as another customer (linked to `own_account`)."""
+    owner, other = customer_factory("owner@example.com"), customer_factory("other@example.com")
+    link_to_sandbox(owner, sandbox, owner_account)
+    link_to_sandbox(other, sandbox, own_account)
+    client.force_login(owner)
+    row = small_locker(client)["downloadable"]
+    client.force_login(other)
+    return row
+
+
 def post_download(client, row, fmt=None, **headers):
     data = {"release": row["release"], "track": row["track"], "format": fmt or row["formats"][0]}
     return client.post("/locker/download/", data, headers=headers)
@@ -51,13 +63,7 @@ def test_a_download_redirects_to_a_signed_media_url_and_uses_one_download(custom
     row = small_locker(customer_client)["downloadable"]
     before = sandboxed.remaining(EMAIL, row["release"], row["track"])
     response = post_download(customer_client, row, HX_Request="true")
-    assert response.status_code == HTTPStatus.OK
-    assert "no-store" in response["Cache-Control"]
-    url = response["HX-Redirect"]
-    assert url.startswith(f"{sandboxed.url}/media/user/downloadtrack?") and "oauth_signature=" in url
-    media = requests.get(url, timeout=5)
-    assert media.status_code == HTTPStatus.OK and "attachment" in media.headers["Content-Disposition"]
-    assert sandboxed.remaining(EMAIL, row["release"], row["track"]) == before - 1
+    url = assert_downloads_once(response, sandboxed, EMAIL, row, before)
     assert requests.get(url, timeout=5).status_code == HTTPStatus.UNAUTHORIZED  # single use
     assert sandboxed.remaining(EMAIL, row["release"], row["track"]) == before - 1
     event = DownloadEvent.objects.get()
@@ -148,12 +154,7 @@ def test_downloads_are_rate_limited(customer_client, sandboxed, settings):
 
 
 def test_another_customers_track_is_not_found(client, customer_factory, sandboxed):
-    owner, thief = customer_factory("owner@example.com"), customer_factory("thief@example.com")
-    link_to_sandbox(owner, sandboxed, "other@sandbox.test")
-    link_to_sandbox(thief, sandboxed, "empty@sandbox.test")
-    client.force_login(owner)
-    row = small_locker(client)["downloadable"]
-    client.force_login(thief)
+    row = someone_elses_row(client, customer_factory, sandboxed, "other@sandbox.test", "empty@sandbox.test")
     response = post_download(client, row)
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert "not in your locker" in response.content.decode()

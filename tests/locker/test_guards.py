@@ -9,8 +9,7 @@ from http import HTTPStatus
 import pytest
 
 from locker.models import SevenDigitalLink
-from tests.helpers import link_to_sandbox
-from tests.locker.test_downloads import small_locker
+from tests.locker.test_downloads import small_locker, someone_elses_row
 
 
 def play(client, row):
@@ -18,12 +17,7 @@ def play(client, row):
 
 
 def test_playing_another_customers_track_is_refused(client, customer_factory, sandboxed):
-    owner, other = customer_factory("owner@example.com"), customer_factory("other@example.com")
-    link_to_sandbox(owner, sandboxed, "small@sandbox.test")
-    link_to_sandbox(other, sandboxed, "other@sandbox.test")
-    client.force_login(owner)
-    row = small_locker(client)["downloadable"]
-    client.force_login(other)
+    row = someone_elses_row(client, customer_factory, sandboxed, "small@sandbox.test", "other@sandbox.test")
     response = play(client, row)
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert "url" not in response.json()

@@ -13,7 +13,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from locker import locker_cache
 from locker.models import SevenDigitalLink
 from locker.page_html import CSRF_MARK, render_variant
-from locker.query import LockerQuery
+from locker.query import SORT_LABELS, LockerQuery
 from tests.helpers import ENABLED_DOWNLOAD, download_buttons, download_post, link_to_sandbox
 
 
@@ -108,17 +108,7 @@ def test_a_cached_page_is_dropped_when_the_link_changes(
     assert not ENABLED_DOWNLOAD.search(html)
 
 
-@pytest.mark.parametrize(
-    "sort",
-    [
-        "purchaseDate desc",
-        "purchaseDate asc",
-        "artistName asc",
-        "artistName desc",
-        "releaseTitle asc",
-        "releaseTitle desc",
-    ],
-)
+@pytest.mark.parametrize("sort", SORT_LABELS)
 def test_it_sorts_by_every_column_and_order(client, customer, sandboxed, sort):
     link_to_sandbox(customer, sandboxed, "demo@sandbox.test")
     client.force_login(customer)

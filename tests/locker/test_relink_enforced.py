@@ -15,8 +15,7 @@ from django.test import Client
 from locker.models import DownloadEvent, SevenDigitalLink
 from locker.sevendigital.errors import RelinkNeeded
 from tests.locker.test_downloads import EMAIL, small_locker
-from tests.support.conftest import action_url, locker_url, make_support_user
-from tests.widget.conftest import mint, open_widget, partner  # noqa: F401, F811 (fixtures)
+from tests.support.helpers import action_url, locker_url, make_support_user
 
 PAUSED = "needs to be linked again"
 

@@ -4,8 +4,8 @@ The stack (bench/stack.py) is the sandbox and gunicorn with DEBUG off, on 127.0.
 its own SQLite file, or its own PostgreSQL database and Redis key prefix when DATABASE_URL and
 REDIS_URL point at them (the second CI run), never the test database.
 
-Tests marked `long` run only with LOCKER_LONG_TESTS=1 (`make test-long`); `make test` runs the
-bounded versions.
+Tests marked `long` run only with LOCKER_LONG_TESTS=1 (`make test-long`); CI runs the bounded
+versions (marked `slow`: `make test` leaves them out).
 """
 
 from __future__ import annotations
@@ -69,8 +69,8 @@ def stack_backends():
     from bench.stack import drop_postgres_database, drop_redis_prefix, postgres_database, redis_db, redis_up
 
     database_url = os.environ.get("DATABASE_URL", "")
-    # Production shares one Redis between workers; use it whenever this machine has one. Its own
-    # database number: the suite's cache.clear() flushes REDIS_URL's whole database.
+    # Production shares one Redis between workers; use it whenever this machine has one, in a
+    # database apart from the suite's (and under a key prefix of the stack's own).
     redis_url = redis_db(os.environ.get("REDIS_URL", "") or "redis://127.0.0.1:6379/0", 15)
     if not redis_up(redis_url):
         redis_url = None

@@ -5,7 +5,8 @@ answers 500s, then recovers. The site must stay responsive (our 7digital timeout
 calls; last good copies are served; probes keep answering: no worker pile-up), come back fresh
 when 7digital does, and record every download click.
 
-The default run takes about a minute; `LOCKER_LONG_TESTS=1` (make test-long) runs a longer soak.
+About a minute: marked `slow`, so CI's second pass runs it and `make test` does not;
+`LOCKER_LONG_TESTS=1` (make test-long) runs a longer soak.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.stack import download_buttons
 from tests.production.load import (
     CACHE_SECONDS,
     READ_TIMEOUT,
@@ -23,7 +25,6 @@ from tests.production.load import (
     Hit,
     Plan,
     Prober,
-    downloads_on,
     p95,
     summary,
 )
@@ -41,7 +42,7 @@ def run_browsing(app, sandbox, users, phases: list[tuple[str, float]], think: fl
     # Every customer needs the download buttons of its locker (fresh page, healthy sandbox).
     first = app.get("/locker/?sort=purchaseDate+desc", user=users[0])
     assert first.status == 200, first.body[:500]
-    buttons = downloads_on(first.body.decode())
+    buttons = download_buttons(first.body.decode())
     assert len(buttons) >= 2, "the small locker should offer downloads"
     hits: list[Hit] = []
     plan = Plan(phases)
@@ -128,6 +129,7 @@ def check_downloads(app, hits: list[Hit]) -> None:
     assert events.get("upstream_error", 0) == sum(h.status == 503 for h in clicks), events
 
 
+@pytest.mark.slow
 def test_site_survives_a_slow_then_failing_7digital_under_50_browsing_customers(stack):
     app, sandbox, users = stack
     workers_before = app.worker_pids()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.cookiejar
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -18,6 +17,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.markup import attribute, elements
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,7 +46,7 @@ def _sign_in(base: str) -> urllib.request.OpenerDirector:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     form = opener.open(f"{base}/accounts/login/", timeout=10).read().decode()
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    csrf = attribute(elements(form, "input", name="csrfmiddlewaretoken")[0], "value")
     data = urllib.parse.urlencode(
         {"csrfmiddlewaretoken": csrf, "login": "demo@example.com", "password": "locker-demo"}
     ).encode()
@@ -81,7 +82,12 @@ def test_make_run_uses_the_ports_it_is_given(tmp_path):
         locker = _sign_in(base).open(f"{base}/locker/", timeout=30).read().decode()
         assert "<article" in locker, locker[:2000]
         # Artwork URLs come from the sandbox that answered: ours, not one left on 8001.
-        images = re.findall(r'<img[^>]+src="(http://[^"/]+)/', locker)
+        sources = [attribute(img, "src") or "" for img in elements(locker, "img")]
+        images = [
+            urllib.parse.urlsplit(src)._replace(path="", query="").geturl()
+            for src in sources
+            if src.startswith("http")
+        ]
         assert images and set(images) == {f"http://127.0.0.1:{sandbox_port}"}, images
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -3,12 +3,8 @@ few seconds; sessions never depend on it. Against a redis-server of the test's o
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.core.cache import caches
@@ -16,22 +12,18 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from lockersite import redis_cache
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import settings_in_subprocess
 
 
 def configured(production_env, redis_url: str) -> dict:
-    code = (
-        "import django, json; django.setup(); from django.conf import settings as s; "
-        "o = s.CACHES['default']['OPTIONS']; print(json.dumps({'backend': s.CACHES['default']['BACKEND'], "
-        "'state': s.CACHES['state']['BACKEND'], 'sessions': s.SESSION_ENGINE, "
-        "'connect': o['socket_connect_timeout'], 'read': o['socket_timeout'], "
-        "'retries': o['retry'].get_retries(), 'skip': o['skip_seconds']}))"
+    options = "s.CACHES['default']['OPTIONS']"
+    expression = (
+        "{'backend': s.CACHES['default']['BACKEND'], 'state': s.CACHES['state']['BACKEND'], "
+        f"'sessions': s.SESSION_ENGINE, 'connect': {options}['socket_connect_timeout'], "
+        f"'read': {options}['socket_timeout'], 'retries': {options}['retry'].get_retries(), "
+        f"'skip': {options}['skip_seconds']}}"
     )
-    env = dict(production_env, REDIS_URL=redis_url)
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return settings_in_subprocess(expression, dict(production_env, REDIS_URL=redis_url))
 
 
 def test_redis_url_gives_a_fast_failing_page_cache_and_database_sessions(production_env, redis_server):
@@ -88,3 +80,20 @@ def test_a_frozen_redis_costs_one_short_timeout_then_is_skipped(frozen_redis_cac
     redis_server.thaw()
     redis_cache._down_until.clear()  # the skip's seconds are over (injected, not slept): Redis is tried
     assert frozen_redis_cache.get("warm") == 1
+
+
+def test_clear_deletes_only_its_own_keys(redis_server):
+    """Tests, xdist workers and sites may share one Redis database: clearing one cache (FLUSHDB in
+    Django's backend) must leave the others' keys, even where its prefix looks like a pattern."""
+    import redis
+
+    ours = redis_cache.ResilientRedisCache(redis_server.url, {"KEY_PREFIX": "site*"})
+    theirs = redis_cache.ResilientRedisCache(redis_server.url, {"KEY_PREFIX": "site-b"})
+    ours.set("page", "ours")
+    theirs.set("page", "theirs")
+    raw = redis.Redis.from_url(redis_server.url)
+    raw.set("unprefixed", "kept")
+    ours.clear()
+    assert ours.get("page") is None
+    assert theirs.get("page") == "theirs"
+    assert raw.get("unprefixed") == b"kept"

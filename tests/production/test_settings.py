@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import settings_in_subprocess
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -42,22 +44,15 @@ def test_production_refuses_to_start_without_its_secrets(production_env, missing
 
 
 def test_production_values(production_env):
-    code = (
-        "import django, json; django.setup(); from django.conf import settings as s; print(json.dumps({"
-        "'debug': s.DEBUG, 'ssl': s.SECURE_SSL_REDIRECT, 'hsts': s.SECURE_HSTS_SECONDS, "
+    values = settings_in_subprocess(
+        "{'debug': s.DEBUG, 'ssl': s.SECURE_SSL_REDIRECT, 'hsts': s.SECURE_HSTS_SECONDS, "
         "'sub': s.SECURE_HSTS_INCLUDE_SUBDOMAINS, 'cookie': s.SESSION_COOKIE_SECURE, "
         "'csrf': s.CSRF_COOKIE_SECURE, 'proxy': s.SECURE_PROXY_SSL_HEADER, "
         "'static': s.STORAGES['staticfiles']['BACKEND'], 'log': s.LOGGING['handlers']['console']['formatter'], "
         "'referrer': s.SECURE_REFERRER_POLICY, 'csp': 'default-src' in s.SECURE_CSP, "
-        "'mw': s.MIDDLEWARE}))"
+        "'mw': s.MIDDLEWARE}",
+        production_env,
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=production_env, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    import json
-
-    values = json.loads(done.stdout)
     assert values["debug"] is False and values["ssl"] is True
     assert values["hsts"] >= 31536000 and values["sub"] is True
     assert values["cookie"] is True and values["csrf"] is True

@@ -14,6 +14,11 @@ import pytest
 
 from bench import faults
 
+# Gunicorn stacks of several workers, ~50 s in all: CI runs them, `make test` leaves them out (their
+# rules are also checked in one process: test_redis_cache.py, tests/locker/test_downloads.py,
+# tests/security/test_sign_in_limits.py).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def no_redis_stack(tmp_path_factory):

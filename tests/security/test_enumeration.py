@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-import sys
 from http import HTTPStatus
 
 from allauth.account.models import EmailAddress
@@ -14,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core.management import call_command
 
-from tests.helpers import PASSWORD
-from tests.test_settings import ROOT, start
+from tests.helpers import PASSWORD, settings_in_subprocess
+from tests.test_settings import start
 
 OTHER_PASSWORD = "another-horse-battery-7"
 
@@ -79,16 +77,7 @@ def test_a_new_address_is_confirmed_by_mail_before_it_signs_in(client, db, mailo
 
 
 def test_mandatory_verification_is_the_default():
-    code = "import django; django.setup(); from django.conf import settings as s; print(s.ACCOUNT_EMAIL_VERIFICATION)"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "lockersite.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.stdout.strip() == "mandatory", result.stderr
+    assert settings_in_subprocess("s.ACCOUNT_EMAIL_VERIFICATION", {"PATH": "/usr/bin:/bin"}) == "mandatory"
     bad = start(ACCOUNT_EMAIL_VERIFICATION="sometimes")
     assert bad.returncode != 0 and "ACCOUNT_EMAIL_VERIFICATION" in bad.stderr
 

@@ -3,11 +3,8 @@ made without its confirmation mail (issue 11, item 11). The SMTP servers are soc
 
 from __future__ import annotations
 
-import json
 import logging
 import socket
-import subprocess
-import sys
 import threading
 import time
 from http import HTTPStatus
@@ -16,8 +13,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
-from tests.helpers import PASSWORD
-from tests.test_settings import ROOT, start
+from tests.helpers import PASSWORD, settings_in_subprocess
+from tests.test_settings import start
 
 NOT_SENT = "We could not send the email just now"
 
@@ -125,16 +122,7 @@ def test_any_other_mail_is_a_clear_page_not_a_500(client, customer_factory, brok
 
 
 def mail_settings(**env) -> dict:
-    code = (
-        "import django, json; django.setup(); from django.conf import settings as s; "
-        "print(json.dumps(s.MAILERS['default']))"
-    )
-    environ = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "lockersite.settings", **env}
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return settings_in_subprocess("s.MAILERS['default']", {"PATH": "/usr/bin:/bin", **env})
 
 
 def test_smtp_settings_come_from_the_environment_with_a_timeout():

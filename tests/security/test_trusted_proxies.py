@@ -4,15 +4,11 @@ many of ours append to X-Forwarded-For, and both the sign-in limits and the supp
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from http import HTTPStatus
 
 import pytest
 
-from tests.helpers import PASSWORD
-from tests.test_settings import ROOT
+from tests.helpers import PASSWORD, settings_in_subprocess
 
 PROXY = "127.0.0.1"  # the one nginx in front of us: every request's REMOTE_ADDR
 
@@ -66,17 +62,9 @@ def test_a_request_that_skipped_a_proxy_is_answered_not_a_500(client, one_proxy,
     assert response.status_code == HTTPStatus.FOUND
 
 
-def settings_from_env(**env) -> dict:
-    code = (
-        "import django, json; django.setup(); from django.conf import settings as s; "
-        "print(json.dumps([s.TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_PROXY_COUNT]))"
-    )
-    environ = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "lockersite.settings", **env}
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+def settings_from_env(**env) -> list:
+    expression = "[s.TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_PROXY_COUNT]"
+    return settings_in_subprocess(expression, {"PATH": "/usr/bin:/bin", **env})
 
 
 def test_one_environment_variable_drives_every_use_and_the_old_name_still_works():

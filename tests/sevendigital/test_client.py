@@ -23,21 +23,7 @@ from locker.sevendigital.errors import (
     UpstreamUnavailable,
 )
 from locker.sevendigital.types import MAX_PAGE_SIZE, AccessToken
-
-DEMO = "demo@sandbox.test"
-SMALL = "small@sandbox.test"
-EMPTY = "empty@sandbox.test"
-
-
-class Attempts(list):
-    """Observer that records every HTTP attempt as (endpoint, status, seconds)."""
-
-    def __call__(self, endpoint: str, status: int | None, seconds: float) -> None:
-        self.append((endpoint, status, seconds))
-
-    @property
-    def statuses(self) -> list[int | None]:
-        return [status for _, status, _ in self]
+from tests.sevendigital.helpers import DEMO, EMPTY, SMALL
 
 
 @pytest.fixture(autouse=True)
@@ -46,20 +32,6 @@ def fresh_sandbox(sandbox):
     sandbox.reset()
     yield
     sandbox.reset()
-
-
-@pytest.fixture
-def attempts() -> Attempts:
-    return Attempts()
-
-
-@pytest.fixture
-def make_client(sandbox_config, attempts):
-    def make(**changes) -> SevenDigitalClient:
-        config = replace(sandbox_config, backoff=0.01, **changes)
-        return SevenDigitalClient(config, observer=attempts)
-
-    return make
 
 
 @pytest.fixture

@@ -22,32 +22,17 @@ from locker.sevendigital.errors import (
     UpstreamUnavailable,
 )
 from locker.sevendigital.types import AccessToken
-from tests.sevendigital.test_client import SMALL, Attempts
+from tests.sevendigital.helpers import SMALL
 
 LOCKER = "/1.2/user/locker"
 SLACK = 0.75  # scheduling on a busy machine; the faults would otherwise hold a call for minutes
 
 
 @pytest.fixture
-def attempts() -> Attempts:
-    return Attempts()
-
-
-@pytest.fixture
-def make_client(sandbox_config, attempts):
-    def make(**changes) -> SevenDigitalClient:
-        return SevenDigitalClient(
-            replace(sandbox_config, backoff=0.01, **changes), observer=attempts
-        )
-
-    return make
-
-
-@pytest.fixture
 def faults(sandbox):
     sandbox.reset()
     yield sandbox
-    sandbox.clear_faults()
+    sandbox.reset()  # faults, counts and revocations: the next test owns its state
 
 
 @pytest.fixture

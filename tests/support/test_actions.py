@@ -10,7 +10,7 @@ from django.test import Client
 
 from locker.models import SevenDigitalLink
 from locker.support.models import AuditEntry
-from tests.support.conftest import action_url, locker_url
+from tests.support.helpers import action_url, locker_url
 
 
 def upstream_calls(sandbox) -> int:

@@ -8,7 +8,7 @@ import pytest
 
 from locker.models import DownloadEvent
 from locker.support.models import AuditEntry
-from tests.support.conftest import action_url, locker_url
+from tests.support.helpers import action_url, locker_url
 
 
 def test_a_lookup_records_who_whom_what_when_and_where(

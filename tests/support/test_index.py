@@ -6,7 +6,7 @@ from http import HTTPStatus
 
 from locker.library import sync
 from locker.library.models import SyncState
-from tests.support.conftest import action_url, locker_url
+from tests.support.helpers import action_url, locker_url
 
 
 def upstream_calls(sandbox) -> int:

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from locker.models import SevenDigitalLink
 from locker.support.models import AuditEntry
-from tests.support.conftest import action_url, ensure_support_group, locker_url
+from tests.support.helpers import action_url, ensure_support_group, locker_url
 
 PAGES = ["locker", "refresh", "relink", "unlink"]
 

@@ -12,6 +12,7 @@ from django.test import Client
 from locker.models import DownloadEvent, SevenDigitalLink
 from locker.support.models import SeenPurchase
 from tests.helpers import link_to_sandbox
+from tests.markup import elements, text
 
 LISTS = ["/admin/auth/user/", "/admin/locker/sevendigitallink/"]
 
@@ -31,10 +32,10 @@ def two_customers(customer_factory, sandboxed):
 
 
 def found(client, path: str, term: str) -> set[str]:
-    html = client.get(path, {"q": term}).content.decode()
+    results = elements(client.get(path, {"q": term}).content.decode(), "table", id="result_list")
     return (
-        set(re.findall(r"\b(ada@example\.com|bo\.other@example\.com)\b", html.split('id="result_list"')[1]))
-        if 'id="result_list"' in html
+        set(re.findall(r"\b(ada@example\.com|bo\.other@example\.com)\b", text(results[0])))
+        if results
         else set()
     )
 

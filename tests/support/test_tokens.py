@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from http import HTTPStatus
 
 import pytest
 
 from locker.models import DownloadEvent, SevenDigitalLink
 from locker.support.models import AuditEntry
-from tests.support.conftest import action_url, locker_url
+from tests.markup import attribute, element, elements
+from tests.support.helpers import action_url, locker_url
 
 
 def admin_pages(customer) -> list[str]:
@@ -67,10 +67,9 @@ def test_the_link_cannot_be_changed_or_added_in_the_admin(client, superuser, lin
     link.refresh_from_db()
     assert link.token_ciphertext == before and not link.needs_relink
     html = client.get(f"/admin/locker/sevendigitallink/{link.pk}/change/").content.decode()
-    form = html.split('id="content-main"')[1].split("</form>")[0]
-    assert [
-        i for i in re.findall(r"<(?:input|textarea|select)[^>]*>", form) if "csrfmiddlewaretoken" not in i
-    ] == []
+    form = elements(element(html, "div", id="content-main"), "form")[0]
+    fields = [f for tag in ("input", "textarea", "select") for f in elements(form, tag)]
+    assert [attribute(f, "name") for f in fields if attribute(f, "name") != "csrfmiddlewaretoken"] == []
 
 
 def test_there_are_no_bulk_actions_to_export_with(client, superuser, linked_customer, sandboxed):

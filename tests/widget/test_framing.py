@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from locker.widget.checks import check_widget_settings
 from locker.widget.origins import normalise_origin, parse_origins
-from tests.widget.conftest import SHOP, csp_directives, make_partner
+from tests.widget.helpers import SHOP, csp_directives, make_partner
 
 pytestmark = pytest.mark.django_db
 

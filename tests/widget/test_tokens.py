@@ -14,7 +14,7 @@ import pytest
 
 from locker.widget import auth, tokens
 from locker.widget.tokens import InvalidWidgetToken, b64url, verify
-from tests.widget.conftest import make_partner
+from tests.widget.helpers import make_partner
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from http import HTTPStatus
 
 from django.test import Client
 
-from tests.conftest import link_to_sandbox
-from tests.widget.conftest import widget_config
+from tests.helpers import link_to_sandbox
+from tests.widget.helpers import widget_config
 
 
 def html_lang(html: str) -> tuple[str, str]:

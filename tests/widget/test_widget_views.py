@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from locker.models import DownloadEvent
 from locker.widget.models import WidgetSession
-from tests.helpers import link_to_sandbox
-from tests.widget.conftest import csp_directives, widget_config
+from tests.helpers import assert_downloads_once, link_to_sandbox
+from tests.widget.helpers import csp_directives, widget_config
 
 EMAIL = "small@sandbox.test"
 
@@ -141,13 +141,7 @@ def test_a_download_through_the_widget_uses_the_locker_download_view(
     before = sandboxed.remaining(EMAIL, row["release"], row["track"])
     data = {"release": row["release"], "track": row["track"], "format": row["formats"][0]}
     answer = anonymous.post("/widget/download/", data, headers=headers(key, Origin="http://testserver"))
-    assert answer.status_code == HTTPStatus.OK
-    assert "no-store" in answer["Cache-Control"]
-    url = answer["HX-Redirect"]
-    assert url.startswith(f"{sandboxed.url}/media/user/downloadtrack?") and "oauth_signature=" in url
-    media = requests.get(url, timeout=5)
-    assert media.status_code == HTTPStatus.OK and "attachment" in media.headers["Content-Disposition"]
-    assert sandboxed.remaining(EMAIL, row["release"], row["track"]) == before - 1
+    assert_downloads_once(answer, sandboxed, EMAIL, row, before)
     event = DownloadEvent.objects.get()
     assert (event.user, event.track_id, event.outcome) == (
         linked_customer,
