@@ -170,7 +170,7 @@ def test_the_support_view_mirrors_in_arabic(open_context, customer_factory, link
     page.goto(reverse("admin:support_locker", args=[linked_customer.pk]))
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.get_by_role("heading", name=f"مكتبة {linked_customer.email}")).to_be_visible()
-    exhausted = page.locator("tr.support-track.state-exhausted").first
+    exhausted = page.locator("li.track.state-exhausted").first
     expect(exhausted.locator(".support-state")).to_have_text("لا توجد تنزيلات متبقية")
     facts = page.locator(".support-facts").first
     term, value = facts.locator("dt").first.bounding_box(), facts.locator("dd").first.bounding_box()

@@ -9,9 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from locker.models import DownloadEvent
-from tests.browser.conftest import axe_violations, sign_in
-from tests.conftest import PASSWORD
-from tests.helpers import link_to_sandbox
+from tests.browser.helpers import axe_violations, sign_in
+from tests.helpers import PASSWORD, link_to_sandbox
 
 LABELS = ["Track", "Artist", "Release", "Format", "When (UTC)", "Outcome"]
 NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"

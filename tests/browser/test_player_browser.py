@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import AXE, screenshot, sign_in, wait_until
+from tests.browser.helpers import AXE, screenshot, sign_in, wait_until
 from tests.helpers import PASSWORD, link_to_sandbox
 
 EMAIL = "small@sandbox.test"

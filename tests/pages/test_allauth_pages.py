@@ -9,7 +9,7 @@ from http import HTTPStatus
 import pytest
 from django.contrib.messages import get_messages
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.django_db
 TITLE_CASE = re.compile(

@@ -11,7 +11,7 @@ from pytest_django.asserts import assertContains
 from locker.library import search, sync
 from locker.library.models import HiddenRelease, IndexedRelease
 from locker.models import AccountSettings, DownloadEvent
-from tests.library.conftest import FLAC, MP3, add_release
+from tests.library.helpers import FLAC, MP3, add_release
 
 pytestmark = pytest.mark.django_db
 

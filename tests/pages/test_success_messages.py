@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from locker.library import search
-from tests.library.conftest import MP3, add_release
+from tests.library.helpers import MP3, add_release
 
 pytestmark = pytest.mark.django_db
 SUCCESS = 'class="notice notice-success" role="status"'
