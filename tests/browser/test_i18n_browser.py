@@ -130,6 +130,7 @@ def test_arabic_is_right_to_left_and_the_player_works(open_context, linked_custo
     assert axe_violations(page) == []
 
 
+@pytest.mark.slow
 def test_arabic_screenshots_and_every_language_s_locker(open_context, customer, sandboxed):
     link_to_sandbox(customer, sandboxed, "demo@sandbox.test")  # a full locker, with pages
     for width, height, name in ((1280, 900, "locker-ar-desktop"), (390, 844, "locker-ar-phone")):

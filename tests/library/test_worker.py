@@ -63,6 +63,7 @@ def manage(env: dict, *args: str) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
 def test_a_db_worker_process_runs_the_sync_queued_on_link(sandbox, sandbox_config, database_url):
     from locker.sevendigital.client import SevenDigitalClient
     from locker.sevendigital.types import AccessToken

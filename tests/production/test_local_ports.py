@@ -55,6 +55,7 @@ def _sign_in(base: str) -> urllib.request.OpenerDirector:
     return opener
 
 
+@pytest.mark.slow
 def test_make_run_uses_the_ports_it_is_given(tmp_path):
     port, sandbox_port = _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SANDBOX_URL"}}

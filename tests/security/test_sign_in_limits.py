@@ -67,6 +67,7 @@ def test_after_the_backoff_the_right_password_works_from_the_same_address(client
     assert signed_in(sign_in(client, CUSTOMER))
 
 
+@pytest.mark.slow
 def test_the_backoff_grows_while_the_wrong_passwords_go_on(client, clock):
     allowed_at = []
     for second in range(0, 3600, 15):  # one wrong password every 15 s for an hour
