@@ -24,18 +24,10 @@ from pathlib import Path
 from bench.index_bench import sync_big
 from bench.run import log
 from bench.stack import AppServer, SandboxProcess, User
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS
 
 PAGE = "/locker/?pageSize=50"
 TRIVIAL = "/bench/trivial/"
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 GOAL_BYTES = 350_000
 GOAL_ELEMENTS = 6_000
 ENV = {

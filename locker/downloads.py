@@ -34,8 +34,9 @@ logger = logging.getLogger(__name__)
 Outcome = DownloadEvent.Outcome
 
 
-class DownloadRefused(Exception):
-    """No redirect: `status` is the HTTP status, `message` what the customer reads."""
+class TrackRefused(Exception):
+    """A track this customer may not download or play now: `status` is the HTTP status, `message`
+    what the customer reads."""
 
     def __init__(
         self, message: str, *, status: int, outcome: str | None = None, release: ReleaseView | None = None
@@ -59,29 +60,29 @@ MAX_ID = 2**53  # as the download and play forms allow
 def find_track(link: SevenDigitalLink, release_id: int, track_id: int) -> ReleaseAndTrack:
     """A fresh, filtered read of one track from the customer's own locker."""
     if not 0 < track_id <= MAX_ID:  # URLs take any digits
-        raise DownloadRefused(str(wording.NOT_IN_LOCKER), status=404)
+        raise TrackRefused(str(wording.NOT_IN_LOCKER), status=404)
     item = find_release(link, release_id, track_id)
     for locker_track in item.tracks:
         if locker_track.track.id == track_id:
             return ReleaseAndTrack(item, locker_track)
-    raise DownloadRefused(str(wording.NOT_IN_LOCKER), status=404)
+    raise TrackRefused(str(wording.NOT_IN_LOCKER), status=404)
 
 
 def find_release(link: SevenDigitalLink, release_id: int, track_id: int | None = None) -> LockerRelease:
     """A fresh, filtered read of one release (or one of its tracks) from the customer's own locker."""
     if not 0 < release_id <= MAX_ID:
-        raise DownloadRefused(str(wording.NOT_IN_LOCKER), status=404)
+        raise TrackRefused(str(wording.NOT_IN_LOCKER), status=404)
     try:
         page = sevendigital.get_locker(
             link.get_token(), release_id=release_id, track_id=track_id, page_size=1
         )
     except (RelinkNeeded, TokenDecryptionError) as exc:
         link.mark_needs_relink(str(exc) or type(exc).__name__)
-        raise DownloadRefused(str(wording.RELINK), status=409, outcome=Outcome.RELINK) from exc
+        raise TrackRefused(str(wording.RELINK), status=409, outcome=Outcome.RELINK) from exc
     except SevenDigitalError as exc:
         logger.warning("download re-check failed: %s %s", type(exc).__name__, exc.message)
         message = wording.CHECK_TIMED_OUT if isinstance(exc, UpstreamTimeout) else wording.CHECK_FAILED
-        raise DownloadRefused(
+        raise TrackRefused(
             str(message),
             status=503,
             outcome=Outcome.UPSTREAM_ERROR,
@@ -89,7 +90,7 @@ def find_release(link: SevenDigitalLink, release_id: int, track_id: int | None =
     for item in page.releases:
         if item.release.id == release_id:
             return item
-    raise DownloadRefused(str(wording.NOT_IN_LOCKER), status=404)
+    raise TrackRefused(str(wording.NOT_IN_LOCKER), status=404)
 
 
 # A track in these states is refused (and the refusal worded as its row explains the state).
@@ -107,10 +108,10 @@ class Started:
 
 
 def authorise_download(link: SevenDigitalLink, release_id: int, track_id: int, format_id: int) -> Started:
-    """Sign the media URL for this download and record it as started, or raise DownloadRefused."""
+    """Sign the media URL for this download and record it as started, or raise TrackRefused."""
     try:
         found = find_track(link, release_id, track_id)
-    except DownloadRefused as refusal:
+    except TrackRefused as refusal:
         record_refusal(link, release_id, track_id, format_id, refusal.outcome or Outcome.NOT_FOUND)
         raise
     sync.apply_fresh(link.user_id, found.item)  # the index takes the fresh answer for this track
@@ -125,10 +126,10 @@ def authorise_download(link: SevenDigitalLink, release_id: int, track_id: int, f
         locker_cache.invalidate(link.user_id)
         sync.touch(link.user_id)
         message = str(wording.STATE_MESSAGES[state])
-        raise DownloadRefused(message, status=409, outcome=outcome, release=fresh_release)
+        raise TrackRefused(message, status=409, outcome=outcome, release=fresh_release)
     download_url = next((u for u in found.locker_track.download_urls if u.format.id == format_id), None)
     if download_url is None:
-        raise DownloadRefused(str(wording.NOT_IN_FORMAT), status=404)
+        raise TrackRefused(str(wording.NOT_IN_FORMAT), status=404)
     url = _allowed_media_url(download_url.url)
     if url is None:
         logger.error(
@@ -136,7 +137,7 @@ def authorise_download(link: SevenDigitalLink, release_id: int, track_id: int, f
             urlsplit(download_url.url).netloc,
         )
         _record(link, found, format_id, download_url.format.description, Outcome.REFUSED_HOST)
-        raise DownloadRefused(str(wording.HOST_REFUSED), status=502)
+        raise TrackRefused(str(wording.HOST_REFUSED), status=502)
     signed = sevendigital.signed_media_url(url, link.get_token())
     # The preferred format is the Account page's choice alone: a download in another format never
     # changes it, so the row's Download button and menu stay where they were.

@@ -267,7 +267,7 @@ def card_extra(terms: search.Terms, matched: tuple[int, ...] | None, hidden_mode
 
 def fresh_release(link: SevenDigitalLink, release_id: int) -> ReleaseView:
     """One release re-read from 7digital ("Download all" says what will happen to each track).
-    Raises downloads.DownloadRefused."""
+    Raises downloads.TrackRefused."""
     item = find_release(link, release_id)
     track_ids = [t.track.id for t in item.tracks]
     return present_release(
@@ -280,7 +280,7 @@ def fresh_release(link: SevenDigitalLink, release_id: int) -> ReleaseView:
 
 def fresh_row(link: SevenDigitalLink, release_id: int, track_id: int) -> tuple[ReleaseView, TrackView | None]:
     """One track re-read from 7digital (after a download), its answer written into the index.
-    Raises downloads.DownloadRefused."""
+    Raises downloads.TrackRefused."""
     found = find_track(link, release_id, track_id)
     sync.apply_fresh(link.user_id, found.item)
     release = present_release(

@@ -1,7 +1,7 @@
 """What customers read about a track's state and about a refused download or play, in one place.
 
 A row's explanation and the refusal of a click on it say the same thing in the same words, so both
-read from here (presenters.py for rows, downloads.py and download_views.py for refusals, loader.py
+read from here (presenters.py for rows, downloads.py and track_views.py for refusals, loader.py
 and page_content.py for the page's notices, the account page for the relink notice).
 """
 

@@ -5,8 +5,7 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.i18n import JavaScriptCatalog
 
-from locker import metrics, preference_views
-from locker import views as locker_views
+from locker import metrics, page_views, preference_views
 from locker.account_views import password_reset, signup
 from lockersite import health
 
@@ -20,7 +19,7 @@ def not_routed(request, *args, **kwargs):
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # wrapping the bound view on purpose
 
 urlpatterns = [
-    path("", locker_views.home, name="home"),
+    path("", page_views.home, name="home"),
     path("", include("locker.urls")),
     # 7digital is a connected account only, never a way to sign up: allauth's social sign-up is not routed.
     path("accounts/3rdparty/signup/", not_routed),

@@ -217,24 +217,8 @@ def facets(user_id: int, query: LockerQuery, now: datetime | None = None, matche
         for value, label in ((True, gettext_lazy("Full albums")), (False, gettext_lazy("Single tracks")))
         if full_counts.get(value) or query.full is value
     )
-    artist_name = ""
-    if query.artist is not None:
-        artist_name = (
-            customer_releases(user_id)
-            .filter(artist_id=query.artist)
-            .values_list("artist_name", flat=True)
-            .first()
-            or ""
-        )
-    release_title = ""
-    if query.release is not None:
-        release_title = (
-            customer_releases(user_id)
-            .filter(release_id=query.release)
-            .values_list("title", flat=True)
-            .first()
-            or ""
-        )
+    artist_name = _named(user_id, "artist_name", artist_id=query.artist)
+    release_title = _named(user_id, "title", release_id=query.release)
     # A choice in the URL that matches nothing still shows as chosen (with its 0), so the form
     # never claims "any" while a filter narrows the page.
     if query.format is not None and not any(c.selected for c in formats):
@@ -244,6 +228,13 @@ def facets(user_id: int, query: LockerQuery, now: datetime | None = None, matche
     if query.year is not None and not any(c.selected for c in years):
         years += (Choice(str(query.year), str(query.year), 0, True),)
     return Facets(states, formats, types, years, full, hidden, artist_name, release_title)
+
+
+def _named(user_id: int, field: str, **chosen: int | None) -> str:
+    """The name (`field`) of the artist or release a filter chose ("" when none is chosen)."""
+    if None in chosen.values():
+        return ""
+    return customer_releases(user_id).filter(**chosen).values_list(field, flat=True).first() or ""
 
 
 def format_names(user_id: int) -> set[str]:

@@ -289,14 +289,14 @@ def after_download(user_id: int, release_id: int, track_id: int) -> None:
 
 
 def recheck(user_id: int, release_id: int, track_id: int) -> str:
-    from locker.downloads import DownloadRefused, find_track
+    from locker.downloads import TrackRefused, find_track
 
     link = SevenDigitalLink.objects.filter(user_id=user_id).first()
     if link is None or link.needs_relink:
         return "unlinked"
     try:
         found = find_track(link, release_id, track_id)
-    except DownloadRefused as refusal:
+    except TrackRefused as refusal:
         return f"refused: {refusal.status}"
     return "updated" if apply_fresh(user_id, found.item) else "not indexed"
 

@@ -1,6 +1,6 @@
 """The embeddable widget: the page, its body for htmx (paging, search), and the locker's views it reuses.
 
-Downloads, plays and row refreshes go through locker.download_views, the very views of the locker
+Downloads, plays and row refreshes go through locker.track_views, the very views of the locker
 page, rendering the locker's own partials: the wrappers here only swap the cookie login for the
 widget session (see auth.py), and locker/widget/context_processors.py gives those partials the
 widget's layout and routes.
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from locker import download_views, linking, page_content
+from locker import linking, page_content, track_views
 from locker.query import LockerQuery
 from locker.typed_requests import WidgetRequest
 from locker.widget import auth
@@ -136,19 +136,19 @@ def _nav(query: LockerQuery, view, options: WidgetOptions) -> dict:
 
 
 # The locker's own row view (the fresh state of one row after a download), signed in by the widget session.
-track_row = auth.widget_login_required(download_views.track_row)
+track_row = auth.widget_login_required(track_views.track_row)
 
 
 @auth.widget_login_required
 @require_POST
 def download(request: WidgetRequest) -> HttpResponse:
-    """locker.download_views.download, signed in by the widget session.
+    """locker.track_views.download, signed in by the widget session.
 
     htmx posts it, so the answer is `HX-Redirect` to the signed media URL (run in a hidden frame by
     downloads.js) or the row's fresh state saying why not. A plain form post (no JavaScript) gets the 302 itself; a
     refusal then shows a small framable page instead of the locker's full-site one.
     """
-    response = download_views.download(request)
+    response = track_views.download(request)
     if request.htmx or isinstance(response, HttpResponseRedirect):
         return response
     session = request.widget_session
@@ -164,14 +164,14 @@ def download(request: WidgetRequest) -> HttpResponse:
 
 # The media host answered a refusal page instead of the file (see downloads.js): the locker's own
 # view records it and answers the row's fresh state with what happened.
-download_refused = auth.widget_login_required(download_views.download_refused)
+download_refused = auth.widget_login_required(track_views.download_refused)
 
 
 @auth.widget_login_required
 @require_POST
 def stream(request: HttpRequest) -> HttpResponse:
-    """locker.download_views.stream (a signed stream URL as JSON), signed in by the widget session."""
-    return download_views.stream(request)
+    """locker.track_views.stream (a signed stream URL as JSON), signed in by the widget session."""
+    return track_views.stream(request)
 
 
 @require_GET

@@ -141,11 +141,11 @@ def test_an_unwritable_double_click_guard_signs_nothing(customer_client, sandbox
 
 
 def test_downloads_are_rate_limited(customer_client, sandboxed, settings):
-    from locker import download_views
+    from locker import track_views
 
     row = small_locker(customer_client)["downloadable"]
     statuses = []
-    for _ in range(download_views.DOWNLOADS_PER_MINUTE + 1):
+    for _ in range(track_views.DOWNLOADS_PER_MINUTE + 1):
         response = customer_client.post(
             "/locker/download/", {"release": row["release"], "track": 1, "format": 17}
         )

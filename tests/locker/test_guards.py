@@ -106,9 +106,9 @@ def test_token_request_errors_link_nothing_and_explain(client, customer, sandbox
 
 
 def test_plays_are_rate_limited(customer_client, sandboxed):
-    from locker import download_views
+    from locker import track_views
 
     row = small_locker(customer_client)["downloadable"]
-    statuses = [play(customer_client, row).status_code for _ in range(download_views.PLAYS_PER_MINUTE + 1)]
-    assert statuses[: download_views.PLAYS_PER_MINUTE] == [HTTPStatus.OK] * download_views.PLAYS_PER_MINUTE
+    statuses = [play(customer_client, row).status_code for _ in range(track_views.PLAYS_PER_MINUTE + 1)]
+    assert statuses[: track_views.PLAYS_PER_MINUTE] == [HTTPStatus.OK] * track_views.PLAYS_PER_MINUTE
     assert statuses[-1] == HTTPStatus.TOO_MANY_REQUESTS

@@ -1,7 +1,11 @@
+"""The pages' views: home, the locker page and its indexing progress, the downloads history, the
+Account page and unlinking. What a page holds comes from `page_content`, its HTML from `page_html`."""
+
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from locker import linking, page_content, page_html, preferences, wording
+from locker.history import history_rows
+from locker.models import DownloadEvent
 from locker.presenters import DEFAULT_DOWNLOAD_FORMAT
 from locker.query import LockerQuery
 from locker.typed_requests import HtmxHttpRequest, signed_in_user
@@ -80,3 +86,17 @@ def unlink(request: HttpRequest) -> HttpResponse:
     else:
         messages.info(request, _("No 7digital account was linked."))
     return redirect("locker:account")
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    events = DownloadEvent.objects.filter(user=user).order_by("-created_at")
+    page = Paginator(events, 25).get_page(request.GET.get("page"))
+    zone = timezone.get_current_timezone_name()
+    return render(
+        request,
+        "locker/history.html",
+        {"page": page, "rows": history_rows(user, page.object_list), "zone": zone.replace("_", " ")},
+    )

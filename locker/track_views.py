@@ -1,10 +1,10 @@
-"""Download, stream and history views. The decisions live in `downloads.py`; these only speak HTTP."""
+"""A track's views: download, its refusal, the row read afresh, "Download all"'s panel and stream.
+The decisions live in `downloads.py`; these only speak HTTP."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,14 +16,13 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigg
 
 from locker import linking, throttle, wording
 from locker.downloads import (
-    DownloadRefused,
+    TrackRefused,
     authorise_download,
     find_track,
     record_upstream_refusal,
     track_view,
 )
 from locker.forms import DownloadForm, TrackForm
-from locker.history import history_rows
 from locker.models import DownloadEvent
 from locker.page_content import fresh_release, fresh_row
 from locker.presenters import present_release
@@ -45,15 +44,15 @@ def download(request: HtmxHttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     form = DownloadForm(request.POST)
     if not form.is_valid():
-        return _refuse(request, DownloadRefused(_("That download request was not valid."), status=400))
+        return _refuse(request, TrackRefused(_("That download request was not valid."), status=400))
     release_id, track_id, format_id = (form.cleaned_data[k] for k in ("release", "track", "format"))
     link = linking.get_link(user)
     if link is None:
-        return _refuse(request, DownloadRefused(_("Link your 7digital account first."), status=409))
+        return _refuse(request, TrackRefused(_("Link your 7digital account first."), status=409))
     if not throttle.allow("download", user.pk, limit=DOWNLOADS_PER_MINUTE, per_seconds=60):
         return _refuse(
             request,
-            DownloadRefused(
+            TrackRefused(
                 _("That's a lot of downloads in a short time. Please wait a minute and try again."),
                 status=429,
             ),
@@ -63,12 +62,12 @@ def download(request: HtmxHttpRequest) -> HttpResponse:
         claimed = throttle.claim_once(once, DOUBLE_CLICK_SECONDS)
     except throttle.StateUnavailable:
         message = _("Downloads are paused for a moment. Nothing was downloaded; please try again.")
-        return _refuse(request, DownloadRefused(message, status=503))
+        return _refuse(request, TrackRefused(message, status=503))
     if not claimed:
-        return _refuse(request, DownloadRefused(_("Your download is already starting."), status=409))
+        return _refuse(request, TrackRefused(_("Your download is already starting."), status=409))
     try:
         started = authorise_download(link, release_id, track_id, format_id)
-    except DownloadRefused as refusal:
+    except TrackRefused as refusal:
         throttle.release(once)  # nothing was signed: let the customer retry straight away
         return _refuse(request, refusal, track_id=track_id)
     response: HttpResponse
@@ -102,17 +101,15 @@ def download_refused(request: HtmxHttpRequest, event_id: int) -> HttpResponse:
         return HttpResponse(status=204)
     try:
         release, track = fresh_row(link, event.release_id, event.track_id)
-    except DownloadRefused as refusal:
+    except TrackRefused as refusal:
         return _refuse(request, refusal)
     if track is None:
-        return _refuse(request, DownloadRefused(str(UPSTREAM_REFUSAL), status=200))
+        return _refuse(request, TrackRefused(str(UPSTREAM_REFUSAL), status=200))
     context = {"track": track, "release": release, "flash": str(UPSTREAM_REFUSAL)}
     return render(request, "locker/_track.html", context)
 
 
-def _refuse(
-    request: HtmxHttpRequest, refusal: DownloadRefused, *, track_id: int | None = None
-) -> HttpResponse:
+def _refuse(request: HtmxHttpRequest, refusal: TrackRefused, *, track_id: int | None = None) -> HttpResponse:
     track = track_view(refusal.release, track_id) if refusal.release and track_id else None
     relink = refusal.outcome == DownloadEvent.Outcome.RELINK
     context: dict[str, object]
@@ -143,7 +140,7 @@ def track_row(request: HtmxHttpRequest, release_id: int, track_id: int) -> HttpR
         return HttpResponse(status=404)
     try:
         release, track = fresh_row(link, release_id, track_id)
-    except DownloadRefused as refusal:
+    except TrackRefused as refusal:
         return _refuse(request, refusal)
     if track is None:
         return HttpResponse(status=404)
@@ -162,7 +159,7 @@ def download_all(request: HtmxHttpRequest, release_id: int) -> HttpResponse:
         return HttpResponse(status=404)
     try:
         release = fresh_release(link, release_id)
-    except DownloadRefused as refusal:
+    except TrackRefused as refusal:
         return _refuse(request, refusal)
     return render(request, "locker/_download_all_panel.html", {"release": release})
 
@@ -183,7 +180,7 @@ def stream(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": _("Too many plays in a short time. Please wait a minute.")}, status=429)
     try:
         found = find_track(link, form.cleaned_data["release"], form.cleaned_data["track"])
-    except DownloadRefused as refusal:
+    except TrackRefused as refusal:
         return JsonResponse({"error": refusal.message}, status=refusal.status)
     release = present_release(found.item, now=timezone.now())
     track = track_view(release, found.locker_track.track.id)
@@ -193,17 +190,3 @@ def stream(request: HttpRequest) -> JsonResponse:
     response = JsonResponse({"url": url, "title": track.title, "artist": track.artist or release.artist})
     response["Cache-Control"] = "no-store"
     return response
-
-
-@login_required
-@require_GET
-def history(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    events = DownloadEvent.objects.filter(user=user).order_by("-created_at")
-    page = Paginator(events, 25).get_page(request.GET.get("page"))
-    zone = timezone.get_current_timezone_name()
-    return render(
-        request,
-        "locker/history.html",
-        {"page": page, "rows": history_rows(user, page.object_list), "zone": zone.replace("_", " ")},
-    )
