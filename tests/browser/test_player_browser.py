@@ -100,7 +100,13 @@ def test_the_locker_by_keyboard_alone(page, indexed_customer, sandboxed):
     assert download.value.url.startswith(f"{sandboxed.url}/media/user/downloadtrack?")
     # The row is refreshed (htmx swaps the <li>); focus stays on the same button in the new row.
     expect(row.get_by_text("Download started")).to_be_visible(timeout=10_000)
-    assert focused(page, f"el.matches('button.download[value=\"{button}\"]') && !!el.closest('li.track')")
+    # (focus comes back once htmx has settled the new row, a moment after it shows)
+    wait_until(
+        page,
+        f"document.activeElement.matches('button.download[value=\"{button}\"]')"
+        " && !!document.activeElement.closest('li.track')",
+        timeout=5,
+    )
     assert playing(page)  # the music never stopped
 
     # Next track: n.
