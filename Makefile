@@ -99,13 +99,13 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# The suite in PYTEST_WORKERS pytest-xdist processes, each with its own sandbox, test database and
-# cache key prefix. Many tests wait on HTTP or a browser, so more workers than cores help: on a quiet
-# 2-core machine 4 workers took 2 min 42 s, 2 took 2 min 54 s (README, "What runs where").
+# The suite in PYTEST_WORKERS pytest-xdist processes (auto: one per core), each with its own
+# sandbox, test database and cache key prefix. On a quiet 2-core machine 4 workers took 2 min 42 s
+# and 2 took 2 min 54 s, but 4 on 2 cores starve the tests that measure a deadline or a pause.
 # --dist loadfile keeps each file on one worker, so a module's stack or catalogs are built once
 # (xdist 3.8's loadgroup does not group under pytest 9.2: it rewrites a nodeid pytest no longer reads).
 # `make test` leaves out the tests marked slow: CI's second pass runs them too.
-PYTEST_WORKERS ?= 4
+PYTEST_WORKERS ?= auto
 PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test: install-dev browser redis-server lint

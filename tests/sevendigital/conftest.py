@@ -18,7 +18,7 @@ def attempts() -> Attempts:
 @pytest.fixture
 def make_client(sandbox_config, attempts):
     def make(**changes) -> SevenDigitalClient:
-        config = replace(sandbox_config, backoff=0.01, **changes)
+        config = replace(sandbox_config, **{"backoff": 0.01, **changes})
         return SevenDigitalClient(config, observer=attempts)
 
     return make

@@ -142,11 +142,13 @@ def test_trickling_headers_are_cut_at_the_total_deadline(sandbox_config, attempt
 
 def test_a_retry_never_starts_after_the_deadline(faults, make_client, small, attempts):
     faults.set_faults(mode="error500", latency_ms=400, paths=[LOCKER])
-    seven = make_client(read_timeout=1.0, total_timeout=0.45, retries=5)
+    seven = make_client(read_timeout=1.0, total_timeout=0.9, retries=5, backoff=0.5)
     started = time.monotonic()
-    with pytest.raises(ServerError):  # the 500 at 0.4 s leaves no time for another attempt
+    # The 500 comes at 0.4 s (later on a busy machine): a 0.5 s backoff would end past the 0.9 s
+    # deadline, so no other attempt starts.
+    with pytest.raises(ServerError):
         seven.get_locker(small)
-    assert time.monotonic() - started < 0.45 + SLACK
+    assert time.monotonic() - started < 0.9 + SLACK
     assert attempts.statuses == [500]
 
 
