@@ -9,7 +9,6 @@ after it. Cache failures (Redis down) count as misses: the page still works, jus
 
 from __future__ import annotations
 
-import logging
 import pickle
 import time
 from dataclasses import dataclass
@@ -18,9 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
-from lockersite.redis_cache import RedisSkipped
-
-logger = logging.getLogger(__name__)
+from locker import safe_cache
 
 # Bumped when the stored format changes (v2: pages wrapped in `Cached`), so that during a rolling
 # deploy old and new workers sharing one Redis never read each other's entries.
@@ -43,18 +40,8 @@ class Cached:
     stored_at: float  # time.time() when the value came from 7digital
 
 
-def _safe(call, *args, default=None):
-    try:
-        return call(*args)
-    except Exception as exc:  # any backend error (e.g. Redis unreachable) degrades to "no cache"
-        # While Redis is skipped after a failure (logged once there), each call would log again.
-        level = logging.DEBUG if isinstance(exc, RedisSkipped) else logging.WARNING
-        logger.log(level, "cache unavailable for %s", call.__name__, exc_info=False)
-        return default
-
-
 def keys_for(user_id: int, query_key: str) -> CacheKeys:
-    generation = _safe(cache.get, _generation_key(user_id), default=0) or 0
+    generation = safe_cache.call(cache.get, _generation_key(user_id), default=0) or 0
     return _keys(user_id, generation, query_key)
 
 
@@ -76,19 +63,19 @@ def _html_key(user_id: int, query_key: str) -> str:
 
 
 def get_fresh(keys: CacheKeys) -> Cached | None:
-    return _load(_safe(cache.get, keys.fresh_key))
+    return _load(safe_cache.call(cache.get, keys.fresh_key))
 
 
 def get_last_good(keys: CacheKeys) -> Any | None:
-    cached = _load(_safe(cache.get, keys.last_good_key))
+    cached = _load(safe_cache.call(cache.get, keys.last_good_key))
     return cached.value if cached else None
 
 
 def store(keys: CacheKeys, value: Any) -> Cached:
     cached = Cached(value, time.time())
     blob = pickle.dumps(cached, protocol=pickle.HIGHEST_PROTOCOL)
-    _safe(cache.set, keys.fresh_key, blob, settings.LOCKER_CACHE_SECONDS)
-    _safe(cache.set, keys.last_good_key, blob, settings.LOCKER_STALE_SECONDS)
+    safe_cache.call(cache.set, keys.fresh_key, blob, settings.LOCKER_CACHE_SECONDS)
+    safe_cache.call(cache.set, keys.last_good_key, blob, settings.LOCKER_STALE_SECONDS)
     return cached
 
 
@@ -97,7 +84,7 @@ def lookup(user_id: int, query_key: str, variant: str = "") -> tuple[CacheKeys, 
     one cache round trip for both. `variant` tells renders of one page apart (language, time zone).
     The HTML is what store_html or store_html_for stored; None when there is none."""
     html_key = _keys(user_id, 0, query_key, variant).html_key
-    found = _safe(cache.get_many, [_generation_key(user_id), html_key], default={})
+    found = safe_cache.call(cache.get_many, [_generation_key(user_id), html_key], default={})
     generation = found.get(_generation_key(user_id)) or 0
     stored = found.get(html_key)
     fresh = isinstance(stored, tuple) and len(stored) == 2 and stored[0] == generation
@@ -108,20 +95,20 @@ def store_html(keys: CacheKeys, html: tuple[bytes, ...], stored_at: float) -> No
     """Keep the rendered page exactly as long as the page it shows stays fresh."""
     seconds = int(settings.LOCKER_CACHE_SECONDS - (time.time() - stored_at))
     if seconds >= 1:
-        _safe(cache.set, keys.html_key, (keys.generation, html), seconds)
+        safe_cache.call(cache.set, keys.html_key, (keys.generation, html), seconds)
 
 
 def store_html_for(keys: CacheKeys, value: Any, seconds: int) -> None:
     """Like store_html, for a value that stays valid `seconds` (index pages: locker/page_html.py)."""
     if seconds >= 1:
-        _safe(cache.set, keys.html_key, (keys.generation, value), seconds)
+        safe_cache.call(cache.set, keys.html_key, (keys.generation, value), seconds)
 
 
 def invalidate(user_id: int) -> None:
     """Drop every fresh page of this user (after a download, and whenever their link changes)."""
     key = _generation_key(user_id)
-    if _safe(cache.add, key, 1, None) is False:
-        _safe(cache.incr, key)
+    if safe_cache.call(cache.add, key, 1, None) is False:
+        safe_cache.call(cache.incr, key)
 
 
 def _load(blob: bytes | None) -> Cached | None:

@@ -7,34 +7,33 @@ import logging
 
 from django.core.cache import cache
 
+from lockersite.redis_cache import RedisSkipped
+
 logger = logging.getLogger(__name__)
 
 
-def get(key: str, version: int | None = None):
+def call(method, *args, default=None, **kwargs):
+    """`method(*args, **kwargs)` of the cache, or `default` when the backend fails."""
     try:
-        return cache.get(key, version=version)
-    except Exception:
-        logger.warning("cache unavailable for a locker page")
-        return None
+        return method(*args, **kwargs)
+    except Exception as exc:
+        # While Redis is skipped after a failure (logged once there), each call would log again.
+        level = logging.DEBUG if isinstance(exc, RedisSkipped) else logging.WARNING
+        logger.log(level, "cache unavailable for %s", method.__name__)
+        return default
+
+
+def get(key: str, version: int | None = None):
+    return call(cache.get, key, version=version)
 
 
 def set(key: str, value, seconds: int, version: int | None = None) -> None:  # noqa: A001
-    try:
-        cache.set(key, value, seconds, version=version)
-    except Exception:
-        logger.warning("cache unavailable for a locker page")
+    call(cache.set, key, value, seconds, version=version)
 
 
 def get_many(keys: list[str]) -> dict:
-    try:
-        return cache.get_many(keys)
-    except Exception:
-        logger.warning("cache unavailable for locker cards")
-        return {}
+    return call(cache.get_many, keys, default={})
 
 
 def set_many(values: dict, seconds: int) -> None:
-    try:
-        cache.set_many(values, seconds)
-    except Exception:
-        logger.warning("cache unavailable for locker cards")
+    call(cache.set_many, values, seconds)
