@@ -17,7 +17,6 @@ import contextlib
 import http.client
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -27,9 +26,10 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from tests import helpers
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -384,26 +384,9 @@ class AppServer:
         return self.get("/metrics", headers={"Authorization": f"Bearer {self.metrics_token}"}).body.decode()
 
 
-class _DownloadButtons(HTMLParser):
-    """A row's Download button submits its release's form for one format (`form="dl-<release>-<format>"`)
-    with the track as its own value (locker/_download_button.html)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[tuple[int, int, int]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attr = dict(attrs)
-        form = re.fullmatch(r"dl-(\d+)-(\d+)", attr.get("form") or "")
-        if tag == "button" and form and attr.get("name") == "track" and "disabled" not in attr:
-            self.found.append((int(form[1]), int(attr.get("value") or 0), int(form[2])))
-
-
 def download_buttons(html: str) -> list[tuple[int, int, int]]:
     """(release, track, format) of every enabled download button of a locker page, in page order."""
-    parser = _DownloadButtons()
-    parser.feed(html)
-    return parser.found
+    return [(b["release"], b["track"], b["format"]) for b in helpers.download_buttons(html) if b["enabled"]]
 
 
 # ---- PostgreSQL and Redis helpers ----------------------------------------------------------

@@ -14,8 +14,6 @@ import time
 from dataclasses import dataclass, field
 from statistics import quantiles
 
-from tests.helpers import download_buttons
-
 USERS = 50
 READ_TIMEOUT = 3.0  # SEVENDIGITAL_READ_TIMEOUT for the stack: what "slow" means to us
 CACHE_SECONDS = 3  # short, so fresh copies expire during the fault phases and 7digital is asked
@@ -66,11 +64,6 @@ class Plan:
     def wait_for(self, name: str) -> None:
         while self.now() != name and time.monotonic() < self.ends:
             time.sleep(0.02)
-
-
-def downloads_on(html: str) -> list[tuple[int, int, int]]:
-    """(release, track, format) of every enabled download button on a locker page."""
-    return [(b["release"], b["track"], b["format"]) for b in download_buttons(html) if b["enabled"]]
 
 
 def classify(html: bytes) -> bool:
