@@ -6,6 +6,7 @@ import json
 import re
 
 from locker.widget.models import Partner
+from tests.markup import attribute, element
 
 SHOP = "https://shop.example"
 
@@ -28,3 +29,12 @@ def widget_config(response) -> dict:
 def csp_directives(response) -> dict[str, list[str]]:
     policy = response["Content-Security-Policy"]
     return {part.split()[0]: part.split()[1:] for part in (p.strip() for p in policy.split(";")) if part}
+
+
+def next_page_href(html: str) -> str:
+    """The widget's Next link: a real URL that htmx fetches to swap the widget's body."""
+    link = element(html, "a", rel="next")
+    assert attribute(link, "hx-target") == "#widget-body" and attribute(link, "hx-swap") == "outerHTML"
+    href = attribute(link, "href") or ""
+    assert attribute(link, "hx-get") == href
+    return href

@@ -8,7 +8,7 @@ from http import HTTPStatus
 from django.test import Client
 
 from tests.helpers import link_to_sandbox
-from tests.widget.helpers import widget_config
+from tests.widget.helpers import next_page_href, widget_config
 
 
 def html_lang(html: str) -> tuple[str, str]:
@@ -44,13 +44,7 @@ def test_paging_keeps_the_language(customer, sandboxed, open_widget):
     link_to_sandbox(customer, sandboxed, "demo@sandbox.test")
     response, key = open_widget(customer.email, query="&lang=sv")
     html = response.content.decode()
-    next_href = (
-        re.search(
-            r'<a href="([^"]+)" hx-get="[^"]+" hx-target="#widget-body" hx-swap="outerHTML" rel="next"', html
-        )
-        .group(1)
-        .replace("&amp;", "&")
-    )
+    next_href = next_page_href(html)
     assert "lang=sv" in next_href
     page2 = Client().get(f"/widget/locker/{next_href}", headers={"X-Widget-Session": key})
     assert "Sida 2 av" in page2.content.decode()

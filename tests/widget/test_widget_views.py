@@ -14,7 +14,7 @@ from django.utils import timezone
 from locker.models import DownloadEvent
 from locker.widget.models import WidgetSession
 from tests.helpers import assert_downloads_once, link_to_sandbox
-from tests.widget.helpers import csp_directives, widget_config
+from tests.widget.helpers import csp_directives, next_page_href, widget_config
 
 EMAIL = "small@sandbox.test"
 
@@ -101,13 +101,7 @@ def test_paging_with_the_session_header(customer, sandboxed, anonymous, open_wid
     link_to_sandbox(customer, sandboxed, "demo@sandbox.test")
     response, key = open_widget(customer.email)
     html = response.content.decode()
-    next_href = (
-        re.search(
-            r'<a href="([^"]+)" hx-get="[^"]+" hx-target="#widget-body" hx-swap="outerHTML" rel="next"', html
-        )
-        .group(1)
-        .replace("&amp;", "&")
-    )
+    next_href = next_page_href(html)
     assert "page=2" in next_href and "token" not in next_href
     page2 = anonymous.get(f"/widget/locker/{next_href}", headers={"X-Widget-Session": key})
     assert page2.status_code == HTTPStatus.OK
