@@ -4,6 +4,7 @@ their release in the locker."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from http import HTTPStatus
 
 import pytest
 from pytest_django.asserts import assertContains
@@ -108,6 +109,16 @@ def test_a_hidden_release_still_opens_from_the_history(client, synced):
         f'id="release-{release.release_id}"'
         in client.get(f"/locker/?release={release.release_id}").content.decode()
     )
+
+
+@pytest.mark.parametrize("tampered", ["abc", "-3", "0", "1e9", "99999999999999999999", "<script>"])
+def test_a_tampered_release_link_shows_the_whole_locker(client, synced, tampered):
+    client.force_login(synced)
+    response = client.get("/locker/", {"release": tampered})
+    assert response.status_code == HTTPStatus.OK
+    shown = response.content.decode().count('<article class="release')
+    assert shown == min(10, IndexedRelease.objects.filter(user=synced).count())  # not narrowed
+    assert "Release: " not in response.content.decode()
 
 
 def test_another_customer_s_events_and_artists_stay_theirs(client, ada, django_user_model):
