@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.cache import cache
 
 from tests.helpers import PASSWORD, link_to_sandbox, point_settings_at
+from tests.live_server import count_requests, wait_idle
 from tests.widget.helpers import make_partner, widget_config
+
+count_requests()  # before pytest-django's session live server starts
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -33,6 +38,27 @@ def worker_cache_prefix(worker_id):
         env.setenv("CACHE_KEY_PREFIX", prefix)  # servers the tests start (make run, gunicorn)
         with override_settings(CACHES={**settings.CACHES, "default": {**default, "KEY_PREFIX": prefix}}):
             yield
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup):
+    """pytest-django's live server, started only once the test database exists: started before,
+    it would not know SQLite's database is in memory, and its threads would each open their own
+    connection to it and lock each other out."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def live_server_settles(request):
+    """A request a test's browser started is answered before the next test resets the sandbox
+    and the database (it once logged a call into the next test's count)."""
+    yield
+    if "live_server" in request.fixturenames:
+        wait_idle(request.getfixturevalue("live_server"))
 
 
 @pytest.fixture(autouse=True)
