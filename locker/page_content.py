@@ -20,11 +20,12 @@ from locker import preferences, safe_cache, wording
 from locker.downloads import find_release, find_track, last_downloads, track_view
 from locker.library import filters, search, sync
 from locker.library.models import IndexedRelease, SyncState
-from locker.library.read import page_rows, read_narrowed
+from locker.library.read import ordered_ids, page_rows, read_narrowed
 from locker.loader import LockerResult, load_locker
 from locker.models import SevenDigitalLink
 from locker.presenters import PageView, ReleaseView, TrackView, present_page, present_release
 from locker.query import LockerQuery
+from locker.release_cards import KEY_FIELDS
 from locker.sevendigital.types import LockerPage
 from locker.upstream_breaker import breaker
 
@@ -142,14 +143,22 @@ def get_locker_or_last(link: SevenDigitalLink, query: LockerQuery) -> LockerCont
 def _index_result(
     link: SevenDigitalLink, query: LockerQuery, generation: int
 ) -> tuple[LockerResult, filters.Narrowed]:
-    page, narrowed = read_narrowed(link.user_id, query, _cached_search(generation))
+    page, narrowed = read_narrowed(
+        link.user_id, query, _cached_search(generation), _cached_order(link.user_id, generation)
+    )
     return _notices(link, page, breaker.paused()), narrowed
 
 
 def read_index_rows(link: SevenDigitalLink, query: LockerQuery, generation: int, paused: bool) -> IndexRows:
-    """The page `query` asks for from the index, as release rows (the customer page's path);
-    `paused`: whether the breaker holds 7digital calls back."""
-    rows, total, narrowed = page_rows(link.user_id, query, _cached_search(generation))
+    """The page `query` asks for from the index, as release rows with the columns their cards'
+    keys need (the customer page's path); `paused`: whether the breaker holds 7digital calls back."""
+    rows, total, narrowed = page_rows(
+        link.user_id,
+        query,
+        _cached_search(generation),
+        _cached_order(link.user_id, generation),
+        fields=KEY_FIELDS,  # the rest only for cards neither cached nor stored
+    )
     span = PageSpan(query.page, query.page_size, total, len(rows))
     result = _notices(link, LockerPage(query.page, query.page_size, total, ()), paused)
     past_end = not rows and total and query.page > 1
@@ -164,6 +173,16 @@ def _cached_search(generation: int):
         return _cached(key, generation, lambda: search.find(user_id, terms))
 
     return find
+
+
+def _cached_order(user_id: int, generation: int):
+    def order(narrowed: filters.Narrowed, query: LockerQuery) -> list[int]:
+        # One search and filters' releases in one sort serve all their pages and page sizes.
+        narrowing = repr((sorted(query.filter_params().items()), query.sort))
+        key = f"locker:{VERSION}:order:{user_id}:{_digest(narrowing)}"
+        return _cached(key, generation, lambda: ordered_ids(narrowed, query))
+
+    return order
 
 
 def _notices(link: SevenDigitalLink, page: LockerPage, paused: bool) -> LockerResult:
@@ -251,18 +270,10 @@ def _cached(key: str, version: int, compute):
     return value
 
 
-def card_inputs(page: IndexRows) -> list[dict]:
-    """What each card shows besides its release: highlighted words, which tracks matched, Hide."""
-    terms, matches = page.narrowed.terms, page.narrowed.matches
-    out = []
-    for row in page.rows:
-        tracks = matches.matched_tracks(row.release_id) if matches else None
-        out.append(card_extra(terms, tuple(sorted(tracks)) if tracks else None, page.query.hidden))
-    return out
-
-
-def card_extra(terms: search.Terms, matched: tuple[int, ...] | None, hidden_mode: bool) -> dict:
-    return {"terms": terms, "matched": matched, "hide_controls": True, "hidden_mode": hidden_mode}
+def matched_tracks(page: IndexRows) -> list[frozenset[int] | None]:
+    """Per release of a search's page, the tracks it was found through (None: the whole release)."""
+    matches = page.narrowed.matches
+    return [matches.matched_tracks(row.release_id) if matches else None for row in page.rows]
 
 
 def fresh_release(link: SevenDigitalLink, release_id: int) -> ReleaseView:

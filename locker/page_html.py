@@ -34,9 +34,9 @@ from locker.page_content import (
     LockerContent,
     PageSpan,
     Progress,
-    card_inputs,
     last_page_query,
     link_and_state,
+    matched_tracks,
     maybe_refresh,
     present_result,
     progress,
@@ -46,6 +46,7 @@ from locker.page_content import (
 from locker.presenters import PageView
 from locker.query import PAGE_SIZES, SORT_LABELS, LockerQuery
 from locker.release_cards import CSRF_MARK, index_cards, render_variant, view_cards
+from locker.search_cards import search_cards
 from locker.typed_requests import signed_in_user
 from locker.upstream_breaker import breaker
 
@@ -146,10 +147,12 @@ def _render_index_body(request: HttpRequest, page: IndexRows) -> tuple[bytes, ..
     cards = index_cards(
         page.link.user_id,
         page.rows,
-        card_inputs(page),
+        hidden_mode=page.query.hidden,
         downloads_enabled=page.result.downloads_enabled,
         preferred_format=preferences.download_format(page.link.user_id),
     )
+    if terms := page.narrowed.terms:
+        cards = search_cards(cards, terms, matched_tracks(page))
     return _render_body(request, page.query, page.result, page.span, cards, search_context(page))
 
 

@@ -3,9 +3,9 @@
 A card's key is made of what the card shows, so a card changes exactly when one of these does:
 the release and its tracks (the index row's `card_digest`, written by every sync and download
 re-check), whether it is a pre-order now, its tracks' last downloads, whether downloads are on,
-the customer's preferred format, the language and time zone, and what the page adds (highlighted
-words, which tracks matched, Hide or Show again), and the code that draws it. Index pages compute keys from release rows
-alone; cards are looked up in the cache, then in the database, where the worker renders every
+the customer's preferred format, the language and time zone, what the page adds (Hide or Show
+again), and the code that draws it; a search's cards are made from these (locker/search_cards.py).
+Index pages compute keys from release rows alone; cards are looked up in the cache, then in the database, where the worker renders every
 card of a customer's locker after a sync (`prerender`); only what neither holds is rendered, and
 only those releases' tracks are read. Cards hold no request data: the CSRF token is a mark that
 the page fills in.
@@ -31,13 +31,13 @@ from locker import preferences, safe_cache
 from locker.downloads import last_downloads_by_release
 from locker.library.models import HiddenRelease, IndexedRelease, RenderedCard
 from locker.library.read import locker_releases
-from locker.library.search import Terms
 from locker.models import AccountSettings, SevenDigitalLink
 from locker.presenters import ReleaseView, present_release
 
 CSRF_MARK = "<!--csrf-token-->"  # escaped text can never contain "<": titles cannot forge it
 VERSION = "c1"
 CARD_SECONDS = 24 * 3600
+KEY_FIELDS = ("id", "release_id", "card_digest", "release_date")  # what row_key reads of a row
 TEMPLATE = "locker/_release.html"
 PRERENDER_BATCH = 100
 
@@ -68,6 +68,11 @@ def render_variant() -> str:
 # Index pages: keys from release rows
 
 
+def card_extra(hidden_mode: bool) -> dict:
+    """What a card shows besides its release: Hide, or Show again on the hidden releases' page."""
+    return {"hide_controls": True, "hidden_mode": hidden_mode}
+
+
 def row_key(
     row: IndexedRelease,
     extra: dict,
@@ -90,26 +95,26 @@ def row_key(
 
 
 def index_card_keys(
-    user_id: int, rows: Sequence[IndexedRelease], extras: Sequence[dict], **options
+    user_id: int, rows: Sequence[IndexedRelease], hidden_mode: bool, **options
 ) -> list[str | None]:
     """The keys index_cards looks the page's cards up by."""
     last = last_downloads_by_release(user_id, [row.release_id for row in rows])
-    return [
-        row_key(row, extra, last.get(row.release_id, {}), now=timezone.now(), **options)
-        for row, extra in zip(rows, extras, strict=True)
-    ]
+    extra, now = card_extra(hidden_mode), timezone.now()
+    return [row_key(row, extra, last.get(row.release_id, {}), now=now, **options) for row in rows]
 
 
 def index_cards(
     user_id: int,
     rows: Sequence[IndexedRelease],
-    extras: Sequence[dict],
     *,
+    hidden_mode: bool,
     downloads_enabled: bool,
     preferred_format: str,
 ) -> list[bytes]:
-    """The page's cards, in order: from the cache, else the worker's store, else rendered."""
+    """The page's cards, in order: from the cache, else the worker's store, else rendered.
+    `hidden_mode`: the hidden releases' page (Show again instead of Hide)."""
     now = timezone.now()
+    extra = card_extra(hidden_mode)
     last = last_downloads_by_release(user_id, [row.release_id for row in rows])
     keys = [
         row_key(
@@ -120,7 +125,7 @@ def index_cards(
             downloads_enabled=downloads_enabled,
             preferred_format=preferred_format,
         )
-        for row, extra in zip(rows, extras, strict=True)
+        for row in rows
     ]
     wanted = [key for key in keys if key]
     found = safe_cache.get_many(wanted) if wanted else {}
@@ -132,7 +137,8 @@ def index_cards(
     missing = [(n, row) for n, (row, key) in enumerate(zip(rows, keys, strict=True)) if key not in found]
     cards: list[bytes | None] = [found.get(key) if key else None for key in keys]
     if missing:
-        items = locker_releases([row for _, row in missing])
+        full = IndexedRelease.objects.in_bulk([row.pk for _, row in missing])  # rows may hold KEY_FIELDS only
+        items = locker_releases([full[row.pk] for _, row in missing])
         views = [
             present_release(
                 item,
@@ -143,7 +149,7 @@ def index_cards(
             )
             for item in items
         ]
-        rendered = render_cards([(view, extras[n]) for view, (n, _) in zip(views, missing, strict=True)])
+        rendered = render_cards([(view, extra) for view in views])
         fresh = {}
         for (n, _), html in zip(missing, rendered, strict=True):
             cards[n] = html
@@ -156,27 +162,22 @@ def index_cards(
 # Live pages (before the first sync): keys from the presented release
 
 
-def view_cards(releases: tuple[ReleaseView, ...], extras: list[dict] | None = None) -> list[bytes]:
-    """Each release's card, keyed by the presented release and its `extras` context."""
-    extras = extras or [{"terms": (), "matched": None} for _ in releases]
+def view_cards(releases: tuple[ReleaseView, ...]) -> list[bytes]:
+    """Each release's card, keyed by the presented release."""
     variant = render_variant()
-    keys = [_view_key(release, variant, extra) for release, extra in zip(releases, extras, strict=True)]
+    keys = [_view_key(release, variant) for release in releases]
     found = safe_cache.get_many(keys)
-    missing = [
-        (key, release, extra)
-        for key, release, extra in zip(keys, releases, extras, strict=True)
-        if key not in found
-    ]
+    missing = [(key, release) for key, release in zip(keys, releases, strict=True) if key not in found]
     if missing:
-        rendered = render_cards([(release, extra) for _, release, extra in missing])
-        fresh = {key: html for (key, _, _), html in zip(missing, rendered, strict=True)}
+        rendered = render_cards([(release, {}) for _, release in missing])
+        fresh = {key: html for (key, _), html in zip(missing, rendered, strict=True)}
         safe_cache.set_many(fresh, CARD_SECONDS)
         found |= fresh
     return [found[key] for key in keys]
 
 
-def _view_key(release: ReleaseView, variant: str, extra: dict) -> str:
-    text = f"{code_version()}:{variant}:{release!r}:{extra!r}"
+def _view_key(release: ReleaseView, variant: str) -> str:
+    text = f"{code_version()}:{variant}:{release!r}"
     return "locker:view-card:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
@@ -225,15 +226,13 @@ def prerender(user_id: int) -> int:
 
 
 def _prerender(user_id: int, preferred_format: str) -> int:
-    from locker.page_content import card_extra
-
     now = timezone.now()
     hidden = set(HiddenRelease.objects.filter(user_id=user_id).values_list("release_id", flat=True))
     rows = list(IndexedRelease.objects.filter(user_id=user_id).order_by("upstream_position"))
     last = last_downloads_by_release(user_id, None)
     keyed = []
     for row in rows:
-        extra = card_extra(Terms(()), None, row.release_id in hidden)
+        extra = card_extra(row.release_id in hidden)
         key = row_key(
             row,
             extra,

@@ -7,7 +7,7 @@ and page_content.py for the page's notices, the account page for the relink noti
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 # Each state of a track (presenters.TrackState's values), as its row explains it and as a refused
 # download of it says it.
@@ -50,3 +50,14 @@ MEDIA_HOST_REFUSED = gettext_lazy(
     "7digital's download server refused that download, so it didn't start. "
     "The track's current state is shown below."
 )
+
+
+# A search result found through some of its tracks (locker/search_cards.py).
+def matching_tracks(count: int) -> str:
+    return ngettext("%(count)s matching track", "%(count)s matching tracks", count) % {"count": count}
+
+
+def more_tracks(count: int) -> str:
+    return ngettext(
+        "%(count)s more track on this release", "%(count)s more tracks on this release", count
+    ) % {"count": count}

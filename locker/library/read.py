@@ -60,13 +60,20 @@ def ordering(sort: str) -> list:
     return columns
 
 
+def ordered_ids(narrowed: filters.Narrowed, query: LockerQuery) -> list[int]:
+    """Every release row passing the search and filters, as primary keys in the query's order."""
+    return list(narrowed.releases.order_by(*ordering(query.sort)).values_list("pk", flat=True))
+
+
 def read_page(user_id: int, query: LockerQuery) -> LockerPage:
     return read_narrowed(user_id, query)[0]
 
 
-def read_narrowed(user_id: int, query: LockerQuery, find=None) -> tuple[LockerPage, filters.Narrowed]:
+def read_narrowed(
+    user_id: int, query: LockerQuery, find=None, order=ordered_ids
+) -> tuple[LockerPage, filters.Narrowed]:
     """The page of the releases passing the query's search and filters, and what it matched."""
-    rows, total, narrowed = page_rows(user_id, query, find)
+    rows, total, narrowed = page_rows(user_id, query, find, order)
     page = LockerPage(
         page=query.page, page_size=query.page_size, total_items=total, releases=locker_releases(rows)
     )
@@ -74,19 +81,18 @@ def read_narrowed(user_id: int, query: LockerQuery, find=None) -> tuple[LockerPa
 
 
 def page_rows(
-    user_id: int, query: LockerQuery, find=None
+    user_id: int, query: LockerQuery, find=None, order=ordered_ids, fields: tuple[str, ...] = ()
 ) -> tuple[list[IndexedRelease], int, filters.Narrowed]:
-    """The page's release rows (without their tracks), how many pass in all, and what matched."""
+    """The page's release rows (without their tracks), how many pass in all, and what matched.
+    `order` lists the passing rows in order (the page module passes a cached one); `fields`: only
+    these columns (the others are read when used)."""
     narrowed = filters.narrow(user_id, query, find=find) if find else filters.narrow(user_id, query)
-    releases = narrowed.releases
-    total = releases.count()
+    ids = order(narrowed, query)
     start = (query.page - 1) * query.page_size
-    rows = (
-        list(releases.order_by(*ordering(query.sort))[start : start + query.page_size])
-        if total > start
-        else []
-    )
-    return rows, total, narrowed
+    wanted = ids[start : start + query.page_size]
+    rows = IndexedRelease.objects.only(*fields) if fields else IndexedRelease.objects.all()
+    found = rows.in_bulk(wanted) if wanted else {}
+    return [found[pk] for pk in wanted if pk in found], len(ids), narrowed
 
 
 def locker_releases(rows: list[IndexedRelease]) -> tuple[LockerRelease, ...]:

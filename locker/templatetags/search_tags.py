@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from html import escape as _escape  # Django's escape without its lazy-text wrapper: called per word
 
 from django import template
 from django.utils.html import escape
@@ -28,23 +28,23 @@ def highlight(text: str, terms: Terms | None = None) -> SafeString:
     out: list[str] = []
     last = 0
     for match in _WORD.finditer(text):
-        out.append(escape(text[last : match.start()]))
+        out.append(_escape(text[last : match.start()]))
         out.append(_marked(match.group(), wanted))
         last = match.end()
-    out.append(escape(text[last:]))
+    out.append(_escape(text[last:]))
     return mark_safe("".join(out))  # noqa: S308 (every part escaped above)
 
 
 def _marked(word: str, wanted: set[str]) -> str:
     if _CJK_CHAR.search(word):
         return "".join(
-            f"<mark>{escape(c)}</mark>" if _CJK_CHAR.match(c) and fold(c) in wanted else escape(c)
+            f"<mark>{_escape(c)}</mark>" if _CJK_CHAR.match(c) and fold(c) in wanted else _escape(c)
             for c in word
         )
-    folded = "".join(tokens(word))
+    folded = word.lower() if word.isascii() else "".join(tokens(word))  # ASCII folds to lower case
     if any(folded.startswith(t) for t in wanted if not _CJK_CHAR.match(t)):
-        return f"<mark>{escape(word)}</mark>"
-    return escape(word)
+        return f"<mark>{_escape(word)}</mark>"
+    return _escape(word)
 
 
 @register.filter
@@ -57,22 +57,3 @@ def query_without(query: LockerQuery, names: str) -> str:
 def query_with(query: LockerQuery, **changes) -> str:
     """The querystring with fields changed, back on page 1 (e.g. a filter choice's link)."""
     return query.with_(page=1, **changes).querystring()
-
-
-@dataclass(frozen=True, slots=True)
-class SplitTracks:
-    first: tuple  # the tracks that matched, in release order
-    rest: tuple  # the others (one click away)
-
-
-@register.simple_tag
-def split_matches(release, matched=None) -> SplitTracks | None:
-    """A release found through some of its tracks (`matched`: their ids): those first, the rest
-    after; None when the whole release matched or nothing was searched."""
-    if not matched or isinstance(matched, str):  # a missing variable renders as ""
-        return None
-    wanted = set(matched)
-    tracks = release.tracks
-    return SplitTracks(
-        tuple(t for t in tracks if t.id in wanted), tuple(t for t in tracks if t.id not in wanted)
-    )

@@ -118,7 +118,7 @@ def test_cached_index_pages_and_cards_hold_no_csrf_token(indexed_client, custome
     body = cache.get(page_html._body_key(link, query, False), version=state.generation)
     page = page_content.read_index_rows(link, query, state.generation, paused=False)
     keys = release_cards.index_card_keys(
-        customer.pk, page.rows, page_content.card_inputs(page), downloads_enabled=True, preferred_format=""
+        customer.pk, page.rows, hidden_mode=False, downloads_enabled=True, preferred_format=""
     )
     cards = [cache.get(key) for key in keys]
     assert body and len(cards) == 50 and all(cards)
