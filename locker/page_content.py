@@ -13,7 +13,6 @@ import hashlib
 from dataclasses import dataclass
 from types import EllipsisType
 
-from django.db.models import F
 from django.utils import timezone, translation
 
 from locker import preferences, safe_cache, wording
@@ -94,22 +93,15 @@ class Progress:
 # Reading
 
 
-STATE_FIELDS = [f.attname for f in SyncState._meta.concrete_fields if f.attname != "user_id"]
-
-
 def link_and_state(user) -> tuple[SevenDigitalLink | None, SyncState | None]:
-    """The customer's link and index state in one query (the state's columns joined in: cheaper
-    than `select_related`, which would load the user again)."""
+    """The customer's link and index state (two plain queries: measured cheaper than one that
+    joins the state's columns in, whose ORM compilation costs more than the second query)."""
     if not user.is_authenticated:
         return None, None
-    joined = {f"_state_{name}": F(f"user__locker_index__{name}") for name in STATE_FIELDS}
-    link = SevenDigitalLink.objects.filter(user_id=user.pk).annotate(**joined).first()
+    link = next(iter(SevenDigitalLink.objects.filter(user_id=user.pk)[:1]), None)
     if link is None:
         return None, None
-    values = {name: link.__dict__.pop(f"_state_{name}") for name in STATE_FIELDS}
-    if values["id"] is None:
-        return link, None
-    return link, SyncState(user_id=user.pk, **values)
+    return link, next(iter(SyncState.objects.filter(user_id=user.pk)[:1]), None)
 
 
 def get_locker(

@@ -109,7 +109,7 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> RenderedBody | None
         page = read_index_rows(link, query, state.generation, paused)
         if page.last_page:
             return RenderedBody(last_page=page.last_page)
-        chunks = _render_index_body(request, page)
+        chunks = _render_index_body(page)
         seconds = _seconds_fresh(page.rows)
         safe_cache.set(body_key, chunks, seconds, state.generation)
     if not sync.stale(state) and state.synced_at is not None:
@@ -135,7 +135,7 @@ def _live_body(
             return RenderedBody(last_page=last)
         content = LockerContent(link, query, result, present_result(link, result), indexed=False)
         cards = view_cards(content.view.releases) if content.view else []
-        chunks = _render_body(request, query, result, content.view, cards, {"search_enabled": False})
+        chunks = _render_body(query, result, content.view, cards, {"search_enabled": False})
         if result.fetched_at is not None:
             locker_cache.store_html(keys, chunks, result.fetched_at)
         if result.page is None and result.error and not result.relink:
@@ -143,7 +143,7 @@ def _live_body(
     return RenderedBody(chunks, get_token(request).encode(), status)
 
 
-def _render_index_body(request: HttpRequest, page: IndexRows) -> tuple[bytes, ...]:
+def _render_index_body(page: IndexRows) -> tuple[bytes, ...]:
     cards = index_cards(
         page.link.user_id,
         page.rows,
@@ -153,11 +153,10 @@ def _render_index_body(request: HttpRequest, page: IndexRows) -> tuple[bytes, ..
     )
     if terms := page.narrowed.terms:
         cards = search_cards(cards, terms, matched_tracks(page))
-    return _render_body(request, page.query, page.result, page.span, cards, search_context(page))
+    return _render_body(page.query, page.result, page.span, cards, search_context(page))
 
 
 def _render_body(
-    request: HttpRequest,
     query: LockerQuery,
     result: LockerResult,
     view: PageView | PageSpan | None,
@@ -176,7 +175,8 @@ def _render_body(
         "csrf_token": mark_safe(CSRF_MARK),  # noqa: S308 (our constant)
         **search,
     }
-    html = render_to_string(BODY_TEMPLATE, context, request).encode()
+    # No request: the body needs none of the context processors (the shell around it does).
+    html = render_to_string(BODY_TEMPLATE, context).encode()
     if cards:
         head, tail = html.split(CARDS_MARK.encode(), 1)
         html = b"".join([head, *cards, tail])
