@@ -93,6 +93,10 @@ class TrackView:
         return tuple(f for f in self.formats if f != self.download_format)
 
     @property
+    def other_format_ids(self) -> str:
+        return " ".join(str(f.id) for f in self.other_formats)
+
+    @property
     def offers_support(self) -> bool:
         """The explanation ends with a link to support (no downloads left: only they can add one)."""
         return self.state is TrackState.EXHAUSTED
@@ -168,8 +172,15 @@ class ReleaseView:
 
     @property
     def download_forms(self) -> tuple[FormatView, ...]:
-        """The formats any downloadable track offers: one download form each, which every
-        track's button of that format submits (its track id is the button's value)."""
+        """The formats of the rows' Download buttons: one download form each, which every track's
+        button of that format submits (its track id is the button's value). The format menus'
+        forms are made by menu.js from one of these when a menu opens."""
+        wanted = {t.download_format for t in self.tracks if t.can_download}
+        return tuple(f for f in self.formats if f in wanted)
+
+    @property
+    def all_download_forms(self) -> tuple[FormatView, ...]:
+        """Every format any downloadable track offers (a track's own page: a button per format)."""
         return tuple(f for f in self.formats if any(t.can_download and f in t.formats for t in self.tracks))
 
     @property

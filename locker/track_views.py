@@ -146,7 +146,13 @@ def track_row(request: HtmxHttpRequest, release_id: int, track_id: int) -> HttpR
         return HttpResponse(status=404)
     if request.htmx:
         return render(request, "locker/_track.html", {"track": track, "release": release})
-    return render(request, "locker/track.html", {"track": track, "release": release, "all_formats": True})
+    context = {
+        "track": track,
+        "release": release,
+        "all_formats": True,
+        "download_forms": release.all_download_forms,
+    }
+    return render(request, "locker/track.html", context)
 
 
 @login_required
@@ -162,6 +168,23 @@ def download_all(request: HtmxHttpRequest, release_id: int) -> HttpResponse:
     except TrackRefused as refusal:
         return _refuse(request, refusal)
     return render(request, "locker/_download_all_panel.html", {"release": release})
+
+
+@login_required
+@require_GET
+@never_cache
+def release_formats(request: HtmxHttpRequest, release_id: int) -> HttpResponse:
+    """Every track of a release with a Download button per format, read afresh: the rows' format
+    menus for browsers without JavaScript (the release's "Other formats" link)."""
+    link = linking.get_link(signed_in_user(request))
+    if link is None:
+        return HttpResponse(status=404)
+    try:
+        release = fresh_release(link, release_id)
+    except TrackRefused as refusal:
+        return _refuse(request, refusal)
+    context = {"release": release, "all_formats": True, "download_forms": release.all_download_forms}
+    return render(request, "locker/release_formats.html", context)
 
 
 @login_required

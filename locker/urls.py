@@ -27,6 +27,7 @@ urlpatterns = [
         track_views.download_all,
         name="download_all",
     ),
+    path("locker/releases/<int:release_id>/formats/", track_views.release_formats, name="release_formats"),
     path("locker/stream/", track_views.stream, name="stream"),
     path("locker/history/", page_views.history, name="history"),
     path("locker/track/<int:release_id>/<int:track_id>/", track_views.track_row, name="track"),

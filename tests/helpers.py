@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import html as html_lib
 import json
-import re
 import subprocess
 import sys
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
+
+from tests.markup import Element, attribute, element, elements
 
 PASSWORD = "correct-horse-battery-9"
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,32 +83,27 @@ def link_to_sandbox(user, sandbox, account_email: str):
     return link_with_token(user, AccessToken(*sandbox.token_for(account_email)))
 
 
-# A row's Download button submits its release's form for that format (locker/_download_forms.html):
-# <button type="submit" form="dl-<release>-<format>" name="track" value="<track>" ... class="button download"...>
-DOWNLOAD_BUTTON = re.compile(
-    r'<button type="submit" form="dl-(\d+)-(\d+)" name="track" value="(\d+)"([^>]*)>'
-)
-# An enabled one: nothing (no `disabled`) after its class.
-ENABLED_DOWNLOAD = re.compile(
-    r'<button type="submit" form="dl-\d+-\d+" name="track"[^>]*class="button download[^"]*"\s*>'
-)
-
-
-def download_buttons(page: str) -> list[dict]:
-    """Every Download button of a page: {"release", "format", "track", "enabled"}."""
-    return [
-        {"release": int(r), "format": int(f), "track": int(t), "enabled": "disabled" not in rest}
-        for r, f, t, rest in DOWNLOAD_BUTTON.findall(page)
-    ]
+def download_buttons(page: str | Element) -> list[dict]:
+    """Every Download button of a page that submits a download form (locker/_download_forms.html:
+    form="dl-<release>-<format>", name="track", value=the track): {"release", "format", "track",
+    "enabled"}."""
+    found = []
+    for button in elements(page, "button", class_="download"):
+        form, track = attribute(button, "form") or "", attribute(button, "value")
+        if form.startswith("dl-") and attribute(button, "name") == "track" and track:
+            _, release, fmt = form.split("-")
+            enabled = "disabled" not in button.attributes
+            found.append(
+                {"release": int(release), "format": int(fmt), "track": int(track), "enabled": enabled}
+            )
+    return found
 
 
 def download_post(page: str, button: dict) -> dict:
     """What the browser posts for `button` without JavaScript: its form's fields (the CSRF token,
     release and format) and the button's own (the track)."""
-    form = re.search(rf'<form id="dl-{button["release"]}-{button["format"]}"[^>]*>(.*?)</form>', page, re.S)
-    assert form, f"no download form for {button}"
+    form = element(page, "form", id=f"dl-{button['release']}-{button['format']}")
     fields = {
-        n: html_lib.unescape(v)
-        for n, v in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form[1])
+        attribute(i, "name"): attribute(i, "value") or "" for i in elements(form, "input", type="hidden")
     }
     return {**fields, "track": str(button["track"])}

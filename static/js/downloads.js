@@ -93,7 +93,7 @@
     }).join("").trim();
   }
   function labelPlayButtons(root) {
-    Array.prototype.forEach.call(root.querySelectorAll("button[data-play]:not([data-track])"), function (button) {
+    Array.prototype.forEach.call(root.querySelectorAll("button.play:not([data-track])"), function (button) {
       var row = button.closest("li[id^='track-']"), article = row && row.closest("article");
       if (!row) return;
       var ids = row.id.split("-");

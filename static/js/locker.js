@@ -47,7 +47,7 @@
       status.textContent = interpolate(gettext("Starting download %(number)s of %(total)s…"), { number: i + 1, total: rows.length }, true);
       // The row's button submits its format's form: form="dl-<release>-<format>", value=the track.
       var row = rows[i], button = row.querySelector("button.download"), own = button.getAttribute("form").split("-")[2];
-      var menu = row.querySelector("a.formats"), offered = [own].concat(menu ? menu.getAttribute("data-formats").split(" ") : []);
+      var others = button.getAttribute("data-formats"), offered = [own].concat(others ? others.split(" ") : []);
       var fields = { release: form.dataset.release, track: button.value, format: offered.indexOf(format) >= 0 ? format : own };
       post(form.action, fields)
         .then(function (r) {
@@ -107,7 +107,7 @@
   var kept = null;
   function identity(el) {
     if (el.name) return el.tagName.toLowerCase() + '[name="' + CSS.escape(el.name) + '"][value="' + CSS.escape(el.value) + '"]';
-    if (el.hasAttribute("data-play")) return "button[data-play]";
+    if (el.classList.contains("play")) return "button.play";
     return null;
   }
   document.addEventListener("htmx:beforeSwap", function (e) {

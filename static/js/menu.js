@@ -1,23 +1,31 @@
 // The format menu beside each row's Download button: the WAI-ARIA Authoring Practices menu button.
 //
-// Markup (locker/templates/locker/_track.html, _release.html): after a row's Download button,
-// a.formats[data-formats="55 33"], a plain link to the track's own page (which has a button per
-// format) for browsers without JavaScript; and once per release a <template class="format-items">
-// with one button per format, for that format's download form (form="dl-<release>-<format>"): each
-// becomes a menu item submitting it with the row's track (name="track"). This script makes the link a menu button and builds
-// its menu only when it opens, so a page of 500 rows carries no menus: an item, given the row's
-// track id, submits like the row's Download button does (htmx posts it). Keys: Enter, Space or Down opens on the first item, Up on the last; in the
-// menu Up and Down move (wrapping), Home and End jump, Escape closes and returns focus to the
-// button, Tab closes and moves on.
+// Markup (locker/templates/locker/_track.html, _download_button.html, _release.html): a row's
+// Download button lists the track's other formats (data-formats="55 33"); once per release a
+// <template class="format-items"> has one button per format, for that format's download form
+// (form="dl-<release>-<format>", made from the row's own form when the card lacks it). This script
+// adds the menu button beside such a Download button and builds its menu only when it opens, so a
+// page of 500 rows carries no menus: each item, given the row's track id (name="track"), submits
+// like the row's Download button does (htmx posts it). Without JavaScript the release's "Other
+// formats" link leads to a page with a button per format. Keys: Enter or Space (a click) and Down
+// open on the first item, Up on the last; in the menu Up and Down move (wrapping), Home and End
+// jump, Escape closes and returns focus to the button, Tab closes and moves on.
 (function () {
   "use strict";
   var current = null; // the open menu: { button, menu }
 
+  // A row whose Download button lists other formats (data-formats) gets its menu button here.
   function upgrade(root) {
-    Array.prototype.forEach.call(root.querySelectorAll("a.formats:not([role])"), function (link) {
-      link.setAttribute("role", "button");
-      link.setAttribute("aria-haspopup", "menu");
-      link.setAttribute("aria-expanded", "false");
+    Array.prototype.forEach.call(root.querySelectorAll("button.download[data-formats]:not(:disabled)"), function (main) {
+      if (main.nextElementSibling && main.nextElementSibling.matches("button.formats")) return;
+      var title = main.closest("li").querySelector(".title");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button formats";
+      button.setAttribute("aria-haspopup", "menu");
+      button.setAttribute("aria-expanded", "false");
+      button.setAttribute("aria-label", interpolate(gettext("Other formats: %(title)s"), { title: title ? title.textContent : "" }, true));
+      main.after(button);
     });
   }
 
@@ -31,19 +39,33 @@
     all[index].focus();
   }
 
+  // A card carries the download forms of its rows' buttons only; a menu's other formats get theirs
+  // here, made from the row's (the same CSRF token or widget session, another format).
+  function ensureForm(id, like, format) {
+    if (document.getElementById(id)) return true;
+    if (!like) return false;
+    var form = like.cloneNode(true);
+    form.id = id;
+    form.querySelector("input[name=format]").value = format;
+    like.after(form);
+    if (window.htmx) htmx.process(form);
+    return true;
+  }
+
   function build(button) {
     var row = button.closest("li"), article = button.closest("article");
     var template = article && article.querySelector("template.format-items");
     if (!row || !template) return null;
-    var wanted = (button.getAttribute("data-formats") || "").split(" ");
     var main = row.querySelector("button.download"), track = main && main.value;
+    var wanted = ((main && main.getAttribute("data-formats")) || "").split(" ");
     var menu = document.createElement("div");
     menu.className = "format-menu";
     menu.id = row.id + "-formats";
     menu.setAttribute("role", "menu");
     menu.setAttribute("aria-label", button.getAttribute("aria-label") || "");
     Array.prototype.forEach.call(template.content.querySelectorAll("button[form]"), function (item) {
-      if (wanted.indexOf(item.getAttribute("form").split("-")[2]) < 0) return; // form="dl-<release>-<format>"
+      var formId = item.getAttribute("form"), format = formId.split("-")[2]; // form="dl-<release>-<format>"
+      if (wanted.indexOf(format) < 0 || !ensureForm(formId, main && main.form, format)) return;
       var copy = item.cloneNode(true);
       copy.setAttribute("role", "menuitem");
       copy.tabIndex = -1;
@@ -98,9 +120,8 @@
   }
 
   document.addEventListener("click", function (e) {
-    var button = e.target.closest && e.target.closest("a.formats[role=button]");
+    var button = e.target.closest && e.target.closest("button.formats");
     if (button) {
-      e.preventDefault(); // the link is for browsers without JavaScript
       if (current && current.button === button) close(true);
       else open(button, "first");
       return;
@@ -116,9 +137,9 @@
 
   document.addEventListener("keydown", function (e) {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
-    var button = e.target.closest && e.target.closest("a.formats[role=button]");
-    if (button) {
-      if (e.key === "Enter" || e.key === " " || e.key === "ArrowDown") { e.preventDefault(); open(button, "first"); }
+    var button = e.target.closest && e.target.closest("button.formats");
+    if (button) { // Enter and Space click it
+      if (e.key === "ArrowDown") { e.preventDefault(); open(button, "first"); }
       else if (e.key === "ArrowUp") { e.preventDefault(); open(button, "last"); }
       else if (e.key === "Escape" && current && current.button === button) { e.preventDefault(); close(true); }
       return;

@@ -2,7 +2,7 @@
 // each create it with their own way of asking for a stream URL and of telling others about plays).
 // Markup it relies on: a root holding an <audio>, buttons [data-player=toggle|prev|next|mute|shortcuts]
 // and parts [data-player-part=title|time|duration|seek|volume|error]; rows' Play buttons are
-// button[data-play] with data-release, data-track, data-title and data-artist.
+// button.play with data-release, data-track, data-title and data-artist.
 (function () {
   "use strict";
   // Words come from Django's JavaScriptCatalog (/jsi18n/), loaded before this script.
@@ -29,7 +29,7 @@
   }
   function same(a, b) { return !!a && !!b && a.track === b.track && a.release === b.release; }
   function playButtons() {
-    return Array.prototype.slice.call(document.querySelectorAll("button[data-play]:not(:disabled)"));
+    return Array.prototype.slice.call(document.querySelectorAll("button.play:not(:disabled)"));
   }
 
   // Shortcuts never fire while typing, in a menu or a slider, or with a modifier held.
@@ -75,7 +75,7 @@
     // button is a plain button whose label says what it does next (Play or Pause).
     function mark() {
       var on = playing();
-      document.querySelectorAll("button[data-play]").forEach(function (button) {
+      document.querySelectorAll("button.play").forEach(function (button) {
         var mine = same(trackOf(button), current);
         button.setAttribute("aria-pressed", mine && on ? "true" : "false");
         var row = button.closest("li");
@@ -176,7 +176,7 @@
       else if (action === "shortcuts") openShortcuts();
     });
     document.addEventListener("click", function (e) {
-      var button = e.target.closest("button[data-play]");
+      var button = e.target.closest("button.play");
       if (!button || button.disabled) return;
       var track = trackOf(button);
       if (!same(track, current)) queue = playButtons().map(trackOf);

@@ -86,12 +86,12 @@ def test_download_all_lists_what_will_happen_and_ends_saying_what_happened(page,
 
 def test_download_all_in_a_format_chosen_for_the_whole_release(page, linked_customer, sandboxed):
     sign_in(page, linked_customer.email, PASSWORD)
-    menus = page.locator("li.state-downloadable a.formats")
+    menus = page.locator("li.state-downloadable button.formats")  # menu.js adds them
     album = page.locator("article", has=menus.first)
     wanted = album.locator("li.track button.download:not([disabled])").count()
     offered = {
         int(t)
-        for t in album.locator("a.formats").evaluate_all(
+        for t in album.locator("button.formats").evaluate_all(
             "els => els.map(e => e.closest('li').id.split('-')[2])"
         )
     }
@@ -112,7 +112,7 @@ def test_the_format_menu_by_keyboard_alone(page, linked_customer, sandboxed):
     focus, Enter on an item downloads in that format; the row's buttons never move."""
     sign_in(page, linked_customer.email, PASSWORD)
     assert axe_violations(page) == []  # (reloads the page with axe-core)
-    row = page.locator("li.state-downloadable", has=page.locator("a.formats")).first
+    row = page.locator("li.state-downloadable", has=page.locator("button.formats")).first
     row_id = row.get_attribute("id")
     _, release_id, track_id = row_id.split("-")
     main = row.get_by_role("button", name=re.compile(r"^Download MP3 320"))
@@ -151,7 +151,8 @@ def test_the_format_menu_by_keyboard_alone(page, linked_customer, sandboxed):
     expect(updated.get_by_text("Download started")).to_be_visible(timeout=10_000)
     # The Download button is still MP3 320, the menu still holds AAC 320: nothing moved.
     expect(updated.get_by_role("button", name=re.compile(r"^Download MP3 320"))).to_be_enabled()
-    expect(updated.locator("a.formats")).to_have_attribute("data-formats", "33")
+    expect(updated.locator("button.download")).to_have_attribute("data-formats", "33")
+    expect(updated.get_by_role("button", name=re.compile("^Other formats"))).to_be_visible()
     assert DownloadEvent.objects.get(user=linked_customer, track_id=int(track_id)).format_id == 33
 
 
@@ -162,15 +163,19 @@ def test_without_javascript_the_download_button_posts_and_other_formats_have_a_p
     page = context.new_page()
     try:
         sign_in(page, linked_customer.email, PASSWORD)
-        row = page.locator("li.state-downloadable", has=page.locator("a.formats")).first
+        row = page.locator("li.state-downloadable", has=page.locator("button.download[data-formats]")).first
         _, release_id, track_id = row.get_attribute("id").split("-")
         with page.expect_download() as download_info:
             row.get_by_role("button", name=re.compile(r"^Download MP3 320")).click()
         assert download_info.value.url.startswith(f"{sandboxed.url}/media/user/downloadtrack?")
-        row.get_by_role("link", name=re.compile("^Other formats")).click()
-        expect(page).to_have_url(re.compile(rf"/locker/track/{release_id}/{track_id}/$"))
+        expect(row.get_by_role("button", name=re.compile("^Other formats"))).to_have_count(0)  # a script's
+        page.locator(f"#release-{release_id}").get_by_role("link", name=re.compile("^Other formats")).click()
+        expect(page).to_have_url(re.compile(rf"/locker/releases/{release_id}/formats/$"))
+        expect(page.get_by_role("heading", name="Every format of this release")).to_be_visible()
         with page.expect_download() as download_info:
-            page.get_by_role("button", name=re.compile(r"^Download AAC 320")).click()
+            page.locator(f"#track-{release_id}-{track_id}").get_by_role(
+                "button", name=re.compile(r"^Download AAC 320")
+            ).click()
         assert download_info.value.url.startswith(f"{sandboxed.url}/media/user/downloadtrack?")
         formats = DownloadEvent.objects.filter(user=linked_customer, track_id=int(track_id)).values_list(
             "format_id", flat=True

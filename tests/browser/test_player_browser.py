@@ -68,8 +68,8 @@ def test_the_locker_by_keyboard_alone(page, indexed_customer, sandboxed):
     expect(page.get_by_role("heading", name="Harbour Lights")).to_be_visible()
 
     # Play: Tab on to the first track's Play button, press Enter.
-    tab_to(page, "el.matches('button[data-play]')")
-    play = page.locator("button[data-play]").first
+    tab_to(page, "el.matches('button.play')")
+    play = page.locator("button.play").first
     expect(play).to_be_focused()
     title = play.get_attribute("data-title")
     expect(play).to_have_attribute("aria-pressed", "false")
@@ -110,11 +110,11 @@ def test_the_locker_by_keyboard_alone(page, indexed_customer, sandboxed):
     assert playing(page)  # the music never stopped
 
     # Next track: n.
-    next_title = page.locator("button[data-play]:not(:disabled)").nth(1).get_attribute("data-title")
+    next_title = page.locator("button.play:not(:disabled)").nth(1).get_attribute("data-title")
     page.keyboard.press("n")
     expect(now_playing(page)).to_have_text(re.compile(rf"^Now playing: {re.escape(next_title)} — "))
     wait_until(page, f"{AUDIO}.currentTime > 0.3 && !{AUDIO}.paused")
-    expect(page.locator("button[data-play]").nth(1)).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("button.play").nth(1)).to_have_attribute("aria-pressed", "true")
     expect(play).to_have_attribute("aria-pressed", "false")
     screenshot(page, "player-keyboard")
 
@@ -177,7 +177,7 @@ def test_the_shortcuts_dialog_opens_on_question_mark_and_closes_on_escape(page, 
     sign_in(page, linked_customer.email, PASSWORD)
     start_playing(page, page.locator("li.state-exhausted").first)
     assert serious_violations(page) == []  # the page with its player showing and a row pressed
-    opener = page.locator("button[data-play]").first
+    opener = page.locator("button.play").first
     opener.focus()
     page.keyboard.press("Shift+Slash")  # "?"
     dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
@@ -242,7 +242,7 @@ def test_nothing_focused_hides_under_the_player_bar(page, customer, sandboxed):
     link_to_sandbox(customer, sandboxed, "demo@sandbox.test")
     sign_in(page, customer.email, PASSWORD)
     expect(page.get_by_role("article")).to_have_count(10)
-    start_playing(page, page.locator("button[data-play]:not(:disabled)").first.locator("xpath=ancestor::li"))
+    start_playing(page, page.locator("button.play:not(:disabled)").first.locator("xpath=ancestor::li"))
     page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
     bar = page.get_by_role("region", name="Player")
     stops = hidden = 0
@@ -301,9 +301,7 @@ def test_music_goes_on_across_boosted_navigation(page, linked_customer):
     expect(page.get_by_role("heading", level=1)).to_be_focused()
     page.go_back()
     expect(page.get_by_role("heading", name="My music", level=1)).to_be_visible()
-    expect(page.locator("button[data-play][aria-pressed=true]")).to_have_count(
-        1
-    )  # the playing row, marked again
+    expect(page.locator("button.play[aria-pressed=true]")).to_have_count(1)  # the playing row, marked again
     assert playing(page)
     assert page.evaluate("window.__marker") == "same document"
 

@@ -20,7 +20,18 @@ from tests.markup import attribute, element, elements
 from .test_locker_search_page import demo  # noqa: F401 (the fixture)
 from .test_search import HOSTILE
 
-WORDS = ["northern", "paper lant", "zoe", "script", "東京", "الصحراء", "песни", "the a", "radio edit", "&amp;"]
+WORDS = [
+    "northern",
+    "paper lant",
+    "zoe",
+    "script",
+    "東京",
+    "الصحراء",
+    "песни",
+    "the a",
+    "radio edit",
+    "&amp;",
+]
 
 
 @pytest.fixture
@@ -55,7 +66,11 @@ def test_a_release_found_through_some_tracks_lists_them_first(views):
     every = [t.id for t in release.tracks]
     assert row_ids(first) == [t for t in every if t in chosen]  # in the release's order
     assert row_ids(rest) == [t for t in every if t not in chosen]
-    assert attribute(first, "data-track-url") == attribute(rest, "data-track-url") == reverse("locker:track", args=[0, 0])
+    assert (
+        attribute(first, "data-track-url")
+        == attribute(rest, "data-track-url")
+        == reverse("locker:track", args=[0, 0])
+    )
     assert re.search(r'<p class="match-note">2 matching tracks</p>', html)
     summary = element(element(article, "details", class_="more-tracks"), "summary")
     assert str(summary).strip() == f"{len(every) - 2} more tracks on this release"

@@ -13,25 +13,32 @@ from locker import throttle
 from locker.library import sync
 from locker.models import AccountSettings, DownloadEvent
 from tests.helpers import assert_downloads_once, download_buttons, link_to_sandbox
+from tests.markup import attribute, elements
 
 EMAIL = "small@sandbox.test"
 
 
+def menu_formats(button) -> list[str]:
+    return (attribute(button, "data-formats") or "").split()
+
+
 def track_rows(client) -> list[dict]:
     html = client.get("/locker/").content.decode()
-    return [
-        {
-            "state": state,
-            "release": int(release),
-            "track": int(track),
-            # The Download button's format, then the menu's (its link lists their ids).
-            "formats": [b["format"] for b in download_buttons(body)]
-            + [int(f) for ids in re.findall(r'data-formats="([\d ]+)"', body) for f in ids.split()],
-        }
-        for state, release, track, body in re.findall(
-            r'<li class="track state-(\w+)" id="track-(\d+)-(\d+)"(.*?)</li>', html, re.S
+    rows = []
+    for li in elements(html, "li", class_="track"):
+        _, release, track = (attribute(li, "id") or "").rsplit("-", 2)
+        state = next(c for c in (attribute(li, "class") or "").split() if c.startswith("state-"))
+        rows.append(
+            {
+                "state": state.removeprefix("state-"),
+                "release": int(release),
+                "track": int(track),
+                # The Download button's format, then its menu's (the button lists their ids).
+                "formats": [b["format"] for b in download_buttons(li)]
+                + [int(f) for b in elements(li, "button", class_="download") for f in menu_formats(b)],
+            }
         )
-    ]
+    return rows
 
 
 def small_locker(client) -> dict[str, dict]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from locker.models import DownloadEvent
 from locker.widget.models import WidgetSession
 from tests.helpers import assert_downloads_once, link_to_sandbox
+from tests.markup import attribute, element, elements
 from tests.widget.helpers import csp_directives, next_page_href, widget_config
 
 EMAIL = "small@sandbox.test"
@@ -22,13 +23,18 @@ EMAIL = "small@sandbox.test"
 def rows(html: str) -> dict[str, dict]:
     """Track rows of the widget (the locker's own partial) by state: {state: {"release", "track", "formats"}}."""
     found = {}
-    for state, release, track, body in re.findall(
-        r'<li class="track state-(\w+)" id="track-(\d+)-(\d+)"(.*?)</li>', html, re.S
-    ):
-        # The Download button's format (its release's form, dl-<release>-<format>), then the menu's.
-        formats = [int(f) for f in re.findall(r'form="dl-\d+-(\d+)"', body)]
-        formats += [int(f) for ids in re.findall(r'data-formats="([\d ]+)"', body) for f in ids.split()]
-        found.setdefault(state, {"release": int(release), "track": int(track), "formats": formats})
+    for li in elements(html, "li", class_="track"):
+        _, release, track = (attribute(li, "id") or "").rsplit("-", 2)
+        state = next(c for c in (attribute(li, "class") or "").split() if c.startswith("state-"))
+        # The Download button's format (its release's form, dl-<release>-<format>), then its menu's.
+        formats = []
+        for button in elements(li, "button", class_="download"):
+            if (attribute(button, "form") or "").startswith("dl-"):
+                formats.append(int((attribute(button, "form") or "").rsplit("-", 1)[1]))
+            formats += [int(f) for f in (attribute(button, "data-formats") or "").split()]
+        found.setdefault(
+            state.removeprefix("state-"), {"release": int(release), "track": int(track), "formats": formats}
+        )
     return found
 
 
@@ -60,10 +66,14 @@ def test_the_widget_shows_every_track_state_from_the_presenters(widget):
     assert "withdrawn from the 7digital catalogue" in html
     assert "remaining" not in html.lower()
     # A disabled control points at the visible explanation.
-    exhausted = re.search(r'<li class="track state-exhausted".*?</li>', html, re.S).group(0)
-    assert re.search(r'<button type="submit"[^>]*disabled aria-describedby="track-\d+-\d+-msg"', exhausted)
-    play = re.search(r"<button [^>]*data-play[^>]*>", exhausted).group(0)
-    assert 'aria-label="Play ' in play and "disabled" not in play
+    exhausted = elements(html, "li", class_="state-exhausted")[0]
+    download = element(exhausted, "button", class_="download")
+    message = element(exhausted, "p", class_="track-msg")
+    assert "disabled" in download.attributes and attribute(download, "aria-describedby") == attribute(
+        message, "id"
+    )
+    play = element(exhausted, "button", class_="play")
+    assert (attribute(play, "aria-label") or "").startswith("Play ") and "disabled" not in play.attributes
     assert widget_config(response)["session"] == key
     # Rows refresh and download through the widget's own routes (the locker's views, widget session).
     assert 'data-track-url="/widget/track/0/0/"' in html and 'data-track-url="/locker/' not in html
