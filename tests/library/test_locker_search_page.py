@@ -160,6 +160,25 @@ def test_hide_and_undo_without_javascript(ada_client, demo):
     assert not HiddenRelease.objects.filter(user=demo).exists()
 
 
+def test_a_hide_button_posts_the_pages_one_form_to_its_release(demo):
+    """Without JavaScript: the card's Hide button submits the page's one "release-actions" form
+    (its CSRF token) to the release's own URL."""
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(demo)
+    release_id = demo_catalogue().by_key["harbour"]
+    page = strict.get("/locker/", {"release": release_id}).content.decode()
+    card = element(page, "article", id=f"release-{release_id}")
+    [hide] = [b for b in elements(card, "button") if text(b).startswith("Hide")]
+    assert attribute(hide, "form") == "release-actions"
+    assert attribute(hide, "formaction") == f"/locker/releases/{release_id}/hide/"
+    form = element(page, "form", id="release-actions")
+    assert attribute(form, "method") == "post"
+    token = attribute(element(form, "input", name="csrfmiddlewaretoken"), "value")
+    hidden = strict.post(attribute(hide, "formaction"), {"csrfmiddlewaretoken": token})
+    assert hidden.status_code == 200 and "is hidden" in hidden.content.decode()
+    assert HiddenRelease.objects.filter(user=demo, release_id=release_id).exists()
+
+
 def test_hide_with_htmx_swaps_the_card_and_undo_brings_the_page_back(ada_client, demo):
     release_id = demo_catalogue().by_key["harbour"]
     hx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/locker/?q=harbour"}
