@@ -74,7 +74,8 @@ def measure(app: AppServer, user: User, samples: int) -> dict:
         "trivial_bytes": len(trivial.body),
         "releases": html.count('<article class="release'),
         "tracks": len(re.findall(r'<li class="track ', html)),
-        "formats": len(set(re.findall(r'name="format" value="(\d+)"', html))),
+        # The formats the page offers: its Download buttons' and the release menus' (form="dl-R-F").
+        "formats": len(set(re.findall(r'form="dl-\d+-(\d+)"', html))),
     }
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -5,9 +5,9 @@ the release and its tracks (the index row's `card_digest`, written by every sync
 re-check), whether it is a pre-order now, its tracks' last downloads, whether downloads are on,
 the customer's preferred format, the language and time zone, what the page adds (Hide or Show
 again), and the code that draws it; a search's cards are made from these (locker/search_cards.py).
-Index pages compute keys from release rows alone; cards are looked up in the cache, then in the database, where the worker renders every
-card of a customer's locker after a sync (`prerender`); only what neither holds is rendered, and
-only those releases' tracks are read. Cards hold no request data: the CSRF token is a mark that
+Index pages compute keys from release rows alone; cards are looked up in the cache, then in the
+database, where the worker renders every card of a customer's locker after a sync (`prerender`);
+only what neither holds is rendered, and only those releases' tracks are read. Cards hold no request data: the CSRF token is a mark that
 the page fills in.
 """
 

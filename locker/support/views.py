@@ -24,6 +24,7 @@ from locker.layouts import SUPPORT
 from locker.library import filters, sync
 from locker.loader import LockerResult
 from locker.models import DownloadEvent, SevenDigitalLink
+from locker.presenters import DEFAULT_DOWNLOAD_FORMAT
 from locker.query import PAGE_SIZES, SORT_LABELS, LockerQuery
 from locker.support import audit
 from locker.support.admin_tools import can_look_up, locker_url
@@ -128,6 +129,7 @@ def locker(request: HttpRequest, model_admin, user_id: int) -> HttpResponse:
         "history": history,
         "index": sync.state(customer.pk),
         "preferred_format": preferences.download_format(customer.pk),
+        "default_format": DEFAULT_DOWNLOAD_FORMAT,
         "indexed": bool(found and found.indexed),
         "actions": [a for a in ACTIONS.values() if link or not a.needs_link],
         "layout": SUPPORT,

@@ -62,6 +62,13 @@ def test_an_audit_entry_shows_its_details_as_indented_json(support_client, custo
     )
 
 
+def test_without_a_chosen_format_support_sees_the_default_the_customer_gets(support_client, linked_customer):
+    response = support_client.get(f"/admin/auth/user/{linked_customer.pk}/locker/")
+    assertContains(
+        response, "<dt>Preferred format</dt><dd>MP3 320 (the default; none chosen)</dd>", html=True
+    )
+
+
 def test_the_preferred_format_is_shown_by_name(support_client, linked_customer):
     AccountSettings.objects.update_or_create(user=linked_customer, defaults={"download_format": "FLAC"})
     response = support_client.get(f"/admin/auth/user/{linked_customer.pk}/locker/")
