@@ -25,7 +25,7 @@ from locker.downloads import (
 from locker.forms import DownloadForm, TrackForm
 from locker.models import DownloadEvent
 from locker.page_content import fresh_release, fresh_row
-from locker.presenters import present_release
+from locker.presenters import ReleaseView, present_release
 from locker.sevendigital import client as sevendigital
 from locker.typed_requests import HtmxHttpRequest, signed_in_user
 
@@ -160,13 +160,9 @@ def track_row(request: HtmxHttpRequest, release_id: int, track_id: int) -> HttpR
 @never_cache
 def download_all(request: HtmxHttpRequest, release_id: int) -> HttpResponse:
     """ "Download all"'s panel for one release, read afresh when the customer opens it."""
-    link = linking.get_link(signed_in_user(request))
-    if link is None:
-        return HttpResponse(status=404)
-    try:
-        release = fresh_release(link, release_id)
-    except TrackRefused as refusal:
-        return _refuse(request, refusal)
+    release = _fresh_release(request, release_id)
+    if isinstance(release, HttpResponse):
+        return release
     return render(request, "locker/_download_all_panel.html", {"release": release})
 
 
@@ -176,15 +172,22 @@ def download_all(request: HtmxHttpRequest, release_id: int) -> HttpResponse:
 def release_formats(request: HtmxHttpRequest, release_id: int) -> HttpResponse:
     """Every track of a release with a Download button per format, read afresh: the rows' format
     menus for browsers without JavaScript (the release's "Other formats" link)."""
+    release = _fresh_release(request, release_id)
+    if isinstance(release, HttpResponse):
+        return release
+    context = {"release": release, "all_formats": True, "download_forms": release.all_download_forms}
+    return render(request, "locker/release_formats.html", context)
+
+
+def _fresh_release(request: HtmxHttpRequest, release_id: int) -> ReleaseView | HttpResponse:
+    """The customer's release read afresh from 7digital, or the answer that refuses it."""
     link = linking.get_link(signed_in_user(request))
     if link is None:
         return HttpResponse(status=404)
     try:
-        release = fresh_release(link, release_id)
+        return fresh_release(link, release_id)
     except TrackRefused as refusal:
         return _refuse(request, refusal)
-    context = {"release": release, "all_formats": True, "download_forms": release.all_download_forms}
-    return render(request, "locker/release_formats.html", context)
 
 
 @login_required
