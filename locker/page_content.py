@@ -10,6 +10,7 @@ The rendered HTML and its caches are in locker/page_html.py and locker/release_c
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import EllipsisType
 
@@ -242,10 +243,19 @@ def facets(page: LockerContent | IndexRows) -> filters.Facets:
     until the index changes."""
     user_id, query, narrowed = page.link.user_id, page.query, page.narrowed
     assert narrowed is not None, "facets are for index pages"
-    narrowing = repr(sorted((k, v) for k, v in query.filter_params().items() if v))
-    key = f"locker:{VERSION}:facets:{user_id}:{_digest(narrowing)}:{translation.get_language()}"
     compute = lambda: filters.facets(user_id, query, matches=narrowed.matches)  # noqa: E731
-    return _cached(key, page.generation, compute)
+    return _cached(_facets_key(page), page.generation, compute)
+
+
+def filters_form(page: IndexRows, render: Callable[[filters.Facets], str]) -> str:
+    """The filter form's HTML, made by `render` from the counts once per search and filters,
+    like the counts themselves."""
+    return _cached(_facets_key(page) + ":form", page.generation, lambda: render(facets(page)))
+
+
+def _facets_key(page: LockerContent | IndexRows) -> str:
+    narrowing = repr(sorted((k, v) for k, v in page.query.filter_params().items() if v))
+    return f"locker:{VERSION}:facets:{page.link.user_id}:{_digest(narrowing)}:{translation.get_language()}"
 
 
 def _digest(text: str) -> str:

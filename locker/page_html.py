@@ -26,6 +26,7 @@ from django.utils.safestring import mark_safe
 
 from locker import context_processors, locker_cache, preferences, safe_cache
 from locker.library import sync
+from locker.library.filters import Facets
 from locker.library.models import IndexedRelease, SyncState
 from locker.loader import LockerResult, load_locker
 from locker.models import SevenDigitalLink
@@ -34,6 +35,7 @@ from locker.page_content import (
     LockerContent,
     PageSpan,
     Progress,
+    filters_form,
     last_page_query,
     link_and_state,
     matched_tracks,
@@ -58,6 +60,7 @@ NONCE_MARK = "csp-nonce-mark-4f1c9e"  # in attributes (escaped): the shell holds
 VERSION = "b1"  # bumped when cached HTML changes shape, so rolling deploys never mix them
 PAGE_SECONDS = 3600
 BODY_TEMPLATE = "locker/locker.html#body"
+FILTERS_TEMPLATE = "locker/_filters.html"
 # Rendered shells, in this process: a few kB each, one per language and settings, and never stale
 # (the key holds all they show), so a cache round trip would cost more than it saves.
 SHELLS_KEPT = 64
@@ -153,7 +156,14 @@ def _render_index_body(page: IndexRows) -> tuple[bytes, ...]:
     )
     if terms := page.narrowed.terms:
         cards = search_cards(cards, terms, matched_tracks(page))
-    return _render_body(page.query, page.result, page.span, cards, search_context(page))
+    search = search_context(page)
+    form = filters_form(page, lambda facets: _filters_html(facets, page.query))
+    search["filters_html"] = mark_safe(form)  # noqa: S308 (our own template's output)
+    return _render_body(page.query, page.result, page.span, cards, search)
+
+
+def _filters_html(facets: Facets, query: LockerQuery) -> str:
+    return render_to_string(FILTERS_TEMPLATE, {"facets": facets, "query": query})
 
 
 def _render_body(
