@@ -62,17 +62,28 @@ class RequestLog:
         self._entries: deque[dict] = deque(maxlen=LOG_SIZE)
         self._lock = threading.Lock()
 
-    def record(self, req: Request, status: int, started: float) -> None:
+    def begin(self, req: Request) -> dict:
+        """A request's entry, logged as it arrives: a slow answer still being sent after the log
+        was cleared (a test that gave up waiting) belongs to before, not to the next reader."""
         entry = {
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "method": req.method,
             "path": req.path,
-            "status": status,
-            "oauth": req.oauth_outcome,
-            "ms": round((time.monotonic() - started) * 1000, 1),
+            "status": None,
+            "oauth": None,
+            "ms": None,
         }
         with self._lock:
             self._entries.append(entry)
+        return entry
+
+    def finish(self, entry: dict, req: Request, status: int, started: float) -> None:
+        with self._lock:
+            entry.update(
+                status=status,
+                oauth=req.oauth_outcome,
+                ms=round((time.monotonic() - started) * 1000, 1),
+            )
 
     def entries(self, path_prefix: str = "") -> list[dict]:
         with self._lock:
@@ -122,9 +133,10 @@ class SandboxApp:
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         started = time.monotonic()
         req = Request.from_environ(environ)
+        entry = None if control.is_control(req.path) else self.request_log.begin(req)
         response = self.handle(req)
-        if not control.is_control(req.path):
-            self.request_log.record(req, response.status, started)
+        if entry is not None:
+            self.request_log.finish(entry, req, response.status, started)
         headers = [
             ("Content-Type", response.content_type),
             ("Content-Length", str(response.content_length)),
