@@ -279,17 +279,18 @@ def test_an_answer_still_on_its_way_when_the_log_is_cleared_stays_out_of_it(
     faults, make_client, token_for
 ):
     """A call that gave up waiting leaves the sandbox answering it; the sandbox logs a request as
-    it arrives, so the answer finishing later never lands in the next test's count."""
-    faults.set_faults(latency_ms=800, paths=["/1.2/user/locker"])
+    it arrives, so the answer finishing later never lands in the next test's count. (user/details:
+    no other test slows it, so no earlier test's slow answer can arrive here.)"""
+    faults.set_faults(latency_ms=800, paths=["/1.2/user/details"])
     with pytest.raises(UpstreamTimeout):
-        make_client(read_timeout=0.2, retries=0).get_locker(token_for(SMALL))
-    [pending] = faults.log("/1.2/user/locker")
+        make_client(read_timeout=0.2, retries=0).get_user_details(token_for(SMALL))
+    [pending] = faults.log("/1.2/user/details")
     assert pending["status"] is None  # still being answered
     faults.clear_log()
     deadline = time.monotonic() + 5
     while pending["status"] is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert pending["status"] == 200 and faults.log("/1.2/user/locker") == []
+    assert pending["status"] == 200 and faults.log("/1.2/user/details") == []
 
 
 def test_rate_limiting_is_reported_and_not_retried(faults, seven, token_for, attempts):
