@@ -23,6 +23,8 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from locker import context_processors, locker_cache, preferences, safe_cache
 from locker.library import sync
@@ -163,7 +165,14 @@ def _render_index_body(page: IndexRows) -> tuple[bytes, ...]:
 
 
 def _filters_html(facets: Facets, query: LockerQuery) -> str:
-    return render_to_string(FILTERS_TEMPLATE, {"facets": facets, "query": query})
+    fields = [  # name, label, choices with their counts, the choice of none
+        ("state", _("Track state"), facets.states, _("Any state")),
+        ("format", _("Format"), facets.formats, _("Any format")),
+        ("type", _("Release type"), facets.types, _("Any type")),
+        ("full", _("Bought as"), facets.full, pgettext("bought as", "Any")),
+        ("year", _("Bought in"), facets.years, _("Any year")),
+    ]
+    return render_to_string(FILTERS_TEMPLATE, {"facets": facets, "query": query, "fields": fields})
 
 
 def _render_body(
