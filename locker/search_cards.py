@@ -17,16 +17,17 @@ from functools import lru_cache
 from html import escape, unescape
 
 from django.urls import reverse
+from django.utils import translation
 
 from locker import wording
 from locker.library.search import Terms, fold
 from locker.templatetags.search_tags import highlight
 
-_TEXT = re.compile(r'(dir="auto">)([^<]*)')
-_TRACKS = re.compile(r'<h3 class="disc">|<ol class="tracks"')
-_ROW_START = '<li class="track'
-_ROW_ID = re.compile(r'<li class="track[^"]*" id="track-\d+-(\d+)"')
-_FOLDED = 'class="folded-tracks"'
+_TEXT = re.compile(rb'(dir="auto">)([^<]*)')
+_TRACKS = re.compile(rb'<h3 class="disc">|<ol class="tracks"')
+_ROW_START = b'<li class="track'  # a row holds no other <li>
+_ROW_ID = re.compile(rb'<li class="track[^"]*" id="track-\d+-(\d+)"')
+_FOLDED = b'class="folded-tracks"'
 
 
 def search_cards(
@@ -38,62 +39,81 @@ def search_cards(
 
 
 def search_card(card: bytes, terms: Terms, matched: frozenset[int] | None) -> bytes:
-    html = highlighted(card.decode(), terms)
-    if matched and _FOLDED not in html:  # a withdrawn release keeps its tracks folded away
-        html = _matched_first(html, matched)
-    return html.encode()
+    marked = highlighted(card, terms)
+    if matched and _FOLDED not in marked:  # a withdrawn release keeps its tracks folded away
+        return _matched_first(marked, matched)
+    return marked
 
 
-def highlighted(html: str, terms: Terms) -> str:
+def highlighted(card: bytes, terms: Terms) -> bytes:
     """The card with the searched words marked in every highlightable text."""
-    wanted = terms.flat
-    if not wanted:
-        return html
-
-    def mark(match: re.Match) -> str:
-        text = unescape(match[2]) if "&" in match[2] else match[2]
-        folded = text.lower() if text.isascii() else fold(text)  # ASCII folds to lower case
-        if not any(token in folded for token in wanted):  # most texts: nothing to mark
-            return match[0]
-        return match[1] + highlight(text, terms)
-
-    return _TEXT.sub(mark, html)
+    if not terms.flat:
+        return card
+    return _texts_to_mark(terms.flat).sub(lambda text: _mark(text, terms), card)
 
 
-def _matched_first(html: str, matched: frozenset[int]) -> str:
-    start = _TRACKS.search(html)
+@lru_cache(maxsize=256)
+def _texts_to_mark(wanted: tuple[str, ...]) -> re.Pattern[bytes]:
+    """The highlightable texts that may hold a word: every text for words beyond ASCII, else those
+    where a word occurs in ASCII case (words are word characters, which escaping leaves alone) or
+    that go beyond ASCII (folding turns "Zoë" into "zoe"). Found by the regex engine, the texts
+    that can't change (most of them) cost no Python call."""
+    if not all(token.isascii() for token in wanted):
+        return _TEXT
+    words = b"|".join(re.escape(token.encode()) for token in wanted)
+    return re.compile(rb'(dir="auto">)([^<]*?(?:(?i:' + words + rb")|[\x80-\xff])[^<]*)")
+
+
+def _mark(match: re.Match, terms: Terms) -> bytes:
+    text = match[2].decode()
+    text = unescape(text) if "&" in text else text
+    folded = text.lower() if text.isascii() else fold(text)  # ASCII folds to lower case
+    if not any(token in folded for token in terms.flat):  # most texts: nothing to mark
+        return match[0]
+    return match[1] + highlight(text, terms).encode()
+
+
+def _matched_first(card: bytes, matched: frozenset[int]) -> bytes:
+    start = _TRACKS.search(card)
     if start is None:
-        return html
-    end = html.rindex("</article>")
-    first: list[str] = []
-    rest: list[str] = []
-    at = html.find(_ROW_START, start.start(), end)
+        return card
+    end = card.rindex(b"</article>")
+    first: list[bytes] = []
+    rest: list[bytes] = []
+    at = card.find(_ROW_START, start.start(), end)
     while at != -1:
-        close = html.index("</li>", at) + len("</li>")
-        if html.startswith("\n", close):
-            close += 1
-        row = _ROW_ID.match(html, at)
+        close = card.index(b"</li>", at) + len(b"</li>")
+        row = _ROW_ID.match(card, at)
         assert row is not None, "every track row names its track"
-        (first if int(row[1]) in matched else rest).append(html[at:close])
-        at = html.find(_ROW_START, close, end)
+        (first if int(row[1]) in matched else rest).append(card[at:close])
+        at = card.find(_ROW_START, close, end)
     if not first:
-        return html
-    return html[: start.start()] + _split_tracks(first, rest) + html[end:]
+        return card
+    return card[: start.start()] + _split_tracks(first, rest) + card[end:]
 
 
-def _split_tracks(first: list[str], rest: list[str]) -> str:
+def _split_tracks(first: list[bytes], rest: list[bytes]) -> bytes:
+    head, middle, tail = _split_markup(translation.get_language(), len(first), len(rest))
+    return b"".join([head, *first, middle, *rest, tail])
+
+
+@lru_cache(maxsize=1024)
+def _split_markup(language: str | None, matching: int, others: int) -> tuple[bytes, bytes, bytes]:
+    """What goes before, between and after the matching and the other rows (the language is
+    part of the cache's key: the wording is the active language's)."""
     # f-strings, not format_html: the rows are our own rendered markup, the rest is escaped here.
     url = escape(_track_url())
-    html = (
-        f'<p class="match-note">{escape(wording.matching_tracks(len(first)))}</p>\n'
-        f'<ol class="tracks matched" data-track-url="{url}">{"".join(first)}</ol>\n'
+    head = (
+        f'<p class="match-note">{escape(wording.matching_tracks(matching))}</p>\n'
+        f'<ol class="tracks matched" data-track-url="{url}">'
     )
-    if rest:
-        html += (
-            f'<details class="more-tracks">\n<summary>{escape(wording.more_tracks(len(rest)))}</summary>\n'
-            f'<ol class="tracks" data-track-url="{url}">{"".join(rest)}</ol>\n</details>\n'
-        )
-    return html
+    if not others:
+        return head.encode(), b"</ol>\n", b""
+    middle = (
+        f'</ol>\n<details class="more-tracks">\n<summary>{escape(wording.more_tracks(others))}</summary>\n'
+        f'<ol class="tracks" data-track-url="{url}">'
+    )
+    return head.encode(), middle.encode(), b"</ol>\n</details>\n"
 
 
 @lru_cache(maxsize=1)

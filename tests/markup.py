@@ -90,6 +90,10 @@ def attribute(node: Element, name: str) -> str | None:
     return node.attributes.get(name)
 
 
+def classes(node: Element) -> set[str]:
+    return set((node.attributes.get("class") or "").split())
+
+
 def text(node: Element | str) -> str:
     """What the element shows as text, white space folded as a browser folds it."""
 

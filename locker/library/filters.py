@@ -60,9 +60,17 @@ def release_states(mask: int, release_date: datetime | None, now: datetime) -> s
 
 @dataclass(frozen=True, slots=True)
 class Narrowed:
-    releases: QuerySet  # the customer's IndexedRelease rows that pass (unordered)
+    user_id: int
+    query: LockerQuery
+    now: datetime
     terms: search.Terms
     matches: search.Matches | None  # None without a search
+
+    @property
+    def releases(self) -> QuerySet:
+        """The customer's IndexedRelease rows that pass (unordered). Built only when asked for:
+        a page whose order is cached never needs it, and a search's filter is long."""
+        return _filtered(self.user_id, self.query, self.matches, self.now)
 
 
 def customer_releases(user_id: int) -> QuerySet:
@@ -74,8 +82,7 @@ def narrow(user_id: int, query: LockerQuery, now: datetime | None = None, find=s
     search: the page module passes a cached one)."""
     terms = search.Terms.parse(query.q)
     matches = find(user_id, terms) if terms else None
-    releases = _filtered(user_id, query, matches, now or timezone.now())
-    return Narrowed(releases, terms, matches)
+    return Narrowed(user_id, query, now or timezone.now(), terms, matches)
 
 
 def _filtered(

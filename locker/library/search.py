@@ -36,7 +36,10 @@ TABLE = "library_search"
 
 def fold(text: str) -> str:
     """Casefolded, compatibility-normalised, without combining marks (accents)."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    text = text or ""
+    if text.isascii():
+        return text.lower()  # the same, without the per-character work
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 

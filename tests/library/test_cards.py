@@ -4,6 +4,7 @@ changes (its tracks, a download, the day a pre-order comes out, hiding, the lang
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from datetime import timedelta
@@ -19,6 +20,7 @@ from locker.library.models import IndexedRelease, RenderedCard
 from locker.library.read import locker_releases
 from locker.models import AccountSettings
 from tests.helpers import download_buttons, download_post, link_to_sandbox
+from tests.markup import Element, attribute, classes, element, elements, text
 
 CARD = "locker/_release.html"
 
@@ -35,8 +37,13 @@ def cards_rendered(response) -> int:
     return sum(1 for t in response.templates if t.name == CARD)
 
 
-def card(html: str, release_id: int) -> str:
-    return re.search(rf'<article [^>]*id="release-{release_id}".*?</article>', html, re.S)[0]
+def card(html: str, release_id: int) -> Element:
+    return element(html, "article", id=f"release-{release_id}")
+
+
+def row_state(card: Element, release_id: int, track_id: int) -> str:
+    (state,) = (c for c in classes(element(card, "li", id=f"track-{release_id}-{track_id}")) if c != "track")
+    return state
 
 
 def test_the_worker_renders_every_card_once_and_a_page_nobody_rendered_renders_none(indexed, customer):
@@ -81,9 +88,8 @@ def test_a_download_changes_its_card_even_when_the_worker_rendered_it(client, cu
     release_cards.prerender(customer.pk)
     client.force_login(customer)
     html = client.get("/locker/", {"pageSize": 50}).content.decode()
-    release, track = map(
-        int, re.search(r'<li class="track state-last_download" id="track-(\d+)-(\d+)"', html).groups()
-    )
+    last = elements(html, "li", class_="state-last_download")[0]
+    release, track = map(int, attribute(last, "id").split("-")[1:])
     button = next(b for b in download_buttons(html) if (b["release"], b["track"]) == (release, track))
     response = client.post("/locker/download/", download_post(html, button))
     assert response.status_code == HTTPStatus.FOUND
@@ -93,8 +99,8 @@ def test_a_download_changes_its_card_even_when_the_worker_rendered_it(client, cu
     client.get(f"/locker/track/{release}/{track}/", headers={"HX-Request": "true"})  # the re-check
     after = client.get("/locker/", {"pageSize": 50}).content.decode()
     shown = card(after, release)
-    assert f'<li class="track state-exhausted" id="track-{release}-{track}"' in shown
-    assert "Download started" in shown
+    assert row_state(shown, release, track) == "state-exhausted"
+    assert "Download started" in text(element(shown, "li", id=f"track-{release}-{track}"))
 
 
 def test_a_pre_order_card_turns_available_on_its_release_date(indexed, customer):
@@ -105,11 +111,11 @@ def test_a_pre_order_card_turns_available_on_its_release_date(indexed, customer)
     sync.touch(customer.pk)
     release_cards.prerender(customer.pk)
     before = card(indexed.get("/locker/").content.decode(), row.release_id)
-    assert "is-preorder" in before and "state-preorder" in before
+    assert "is-preorder" in classes(before) and elements(before, "li", class_="state-preorder")
     time.sleep(2.2)
     after = indexed.get("/locker/")  # no sync, no new generation: only time passed
     shown = card(after.content.decode(), row.release_id)
-    assert "is-preorder" not in shown and "state-preorder" not in shown
+    assert "is-preorder" not in classes(shown) and not elements(shown, "li", class_="state-preorder")
     assert cards_rendered(after) == 1  # that card alone: the others are what they were
 
 
@@ -122,9 +128,9 @@ def test_hidden_releases_get_their_show_again_card_from_the_worker(indexed, cust
     release_cards.prerender(customer.pk)
     hidden = indexed.get("/locker/", {"hidden": "1"})
     assert cards_rendered(hidden) == 0
-    assert "Show again" in card(hidden.content.decode(), release_id)
+    assert "Show again" in text(card(hidden.content.decode(), release_id))
     shown = indexed.get("/locker/").content.decode()
-    assert f'id="release-{release_id}"' not in shown
+    assert not elements(shown, "article", id=f"release-{release_id}")
 
 
 def test_cards_are_rendered_for_the_customers_saved_language_and_apart_per_language(indexed, customer):
@@ -151,9 +157,9 @@ def test_the_page_around_the_body_is_rendered_once_with_each_requests_token_and_
         response = other.get("/locker/")
         html = response.content.decode()
         nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])[1]
-        assert re.findall(r'<script[^>]* nonce="([^"]+)"', html) == [nonce] * html.count("<script")
+        assert [attribute(s, "nonce") for s in elements(html, "script")] == [nonce] * html.count("<script")
         assert "csp-nonce-mark" not in html and "<!--csrf-token-->" not in html
-        token = re.search(r'"X-CSRFToken": "([^"]+)"', html)[1]  # htmx sends it with every POST
+        token = json.loads(attribute(element(html, "body"), "hx-headers"))["X-CSRFToken"]  # htmx sends it
         hidden = other.post(f"/locker/releases/{release_id}/hide/", headers={"X-CSRFToken": token})
         assert hidden.status_code in (HTTPStatus.OK, HTTPStatus.FOUND)
         other.post(f"/locker/releases/{release_id}/unhide/", headers={"X-CSRFToken": token})

@@ -13,7 +13,7 @@ from locker import throttle
 from locker.library import sync
 from locker.models import AccountSettings, DownloadEvent
 from tests.helpers import assert_downloads_once, download_buttons, link_to_sandbox
-from tests.markup import attribute, elements
+from tests.markup import attribute, element, elements
 
 EMAIL = "small@sandbox.test"
 
@@ -310,9 +310,9 @@ def test_a_withdrawn_track_cannot_be_played(customer_client, sandboxed):
 def test_download_all_is_read_afresh_when_opened_and_says_what_will_happen(customer_client, sandboxed):
     row = small_locker(customer_client)["last_download"]
     page = customer_client.get("/locker/").content.decode()
-    card = re.search(rf'<article[^>]*id="release-{row["release"]}".*?</article>', page, re.S)[0]
-    assert "data-download-all" not in card  # the page carries no panels
-    assert f'hx-get="/locker/releases/{row["release"]}/download-all/"' in card
+    card = element(page, "article", id=f"release-{row['release']}")
+    assert not [e for e in elements(card, "*") if "data-download-all" in e.attributes]  # no panels
+    assert elements(card, "*", hx_get=f"/locker/releases/{row['release']}/download-all/")
     panel = customer_client.get(
         f"/locker/releases/{row['release']}/download-all/", headers={"HX-Request": "true"}
     )

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.messages import get_messages
 
 from tests.helpers import PASSWORD
+from tests.markup import element, text
 
 pytestmark = pytest.mark.django_db
 TITLE_CASE = re.compile(
@@ -18,13 +19,11 @@ TITLE_CASE = re.compile(
 
 
 def title(html: str) -> str:
-    return re.sub(r"\s+", " ", re.search(r"<title>(.*?)</title>", html, re.S).group(1)).strip()
+    return text(element(html, "title"))
 
 
 def heading(html: str) -> str:
-    return re.sub(
-        r"\s+", " ", re.sub(r"<[^>]+>", "", re.search(r"<h1>(.*?)</h1>", html, re.S).group(1))
-    ).strip()
+    return text(element(html, "h1"))
 
 
 @pytest.mark.parametrize(

@@ -215,12 +215,7 @@ def test_staff_see_the_customers_own_cards_and_wording(support_client, linked_cu
     assertTemplateNotUsed(response, "locker/_download_all.html")
 
     def said(html: str) -> dict[str, str]:
-        return {
-            dom_id: " ".join(text.split())
-            for dom_id, text in re.findall(
-                r'<p class="track-msg" id="(track-\d+-\d+)-msg">(.*?)</p>', html, re.S
-            )
-        }
+        return {attribute(p, "id"): text(p) for p in elements(html, "p", class_="track-msg")}
 
     staff = said(response.content.decode())
     assert staff and staff == said(own_page(linked_customer))

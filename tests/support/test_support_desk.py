@@ -3,25 +3,30 @@ entries and the preferred format by name."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from pytest_django.asserts import assertContains
 
 from locker.models import AccountSettings
 from locker.support.models import AuditEntry
+from tests.markup import classes, element, elements, text
 
 
 def test_the_admin_is_named_for_the_site(support_client, settings):
     html = support_client.get("/admin/").content.decode()
     assert "Locker support" in html and "Django administration" not in html
-    assert re.search(r"<title>Support desk \| Locker support</title>", html)
+    assert text(element(html, "title")) == "Support desk | Locker support"
 
 
 def test_the_customers_list_leaves_the_nav_sidebar_out_and_leads_with_the_email(support_client, customer):
     html = support_client.get("/admin/auth/user/").content.decode()
     assert 'id="nav-sidebar"' not in html
-    headers = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', html)
+    headers = [
+        c.removeprefix("column-")
+        for th in elements(html, "th", scope="col")
+        for c in classes(th)
+        if c.startswith("column-")
+    ]
     assert headers[:3] == ["email", "username", "link_status"]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 from locker.widget.models import Partner
 from tests.markup import attribute, element
@@ -19,11 +18,8 @@ def make_partner(slug: str = "record-shop", origins: str = SHOP, **fields) -> Pa
 
 
 def widget_config(response) -> dict:
-    match = re.search(
-        r'<script id="widget-config" type="application/json">(.*?)</script>', response.content.decode()
-    )
-    assert match, "the widget page carries its config in a json_script block"
-    return json.loads(match.group(1))
+    script = element(response.content.decode(), "script", id="widget-config", type="application/json")
+    return json.loads("".join(c for c in script.children if isinstance(c, str)))
 
 
 def csp_directives(response) -> dict[str, list[str]]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import html
-import re
-
 import pytest
 
 from locker.widget import auth
+from tests.markup import attribute, element, elements, text
 
 pytestmark = pytest.mark.django_db
 
@@ -15,9 +13,8 @@ pytestmark = pytest.mark.django_db
 def refusal(response) -> tuple[str, str]:
     """(data-reason, the message paragraph) of the widget's error page."""
     page = response.content.decode()
-    match = re.search(r'data-widget-error="auth" data-reason="([\w-]+)">\s*<p>(.*?)</p>', page, re.S)
-    assert match, page
-    return match.group(1), " ".join(html.unescape(match.group(2)).split())
+    error = element(page, "*", data_widget_error="auth")
+    return attribute(error, "data-reason"), text(elements(error, "p")[0])
 
 
 def test_an_expired_token_says_reload(client, customer, mint):

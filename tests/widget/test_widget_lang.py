@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from http import HTTPStatus
 
 from django.test import Client
 
 from tests.helpers import link_to_sandbox
+from tests.markup import attribute, element
 from tests.widget.helpers import next_page_href, widget_config
 
 
 def html_lang(html: str) -> tuple[str, str]:
-    return re.search(r'<html lang="([\w-]+)" dir="(\w+)"', html).groups()
+    root = element(html, "html")
+    return attribute(root, "lang"), attribute(root, "dir")
 
 
 def test_the_partner_s_lang_wins_over_the_browser(linked_customer, open_widget):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from locker.models import DownloadEvent
 from locker.widget.models import WidgetSession
 from tests.helpers import assert_downloads_once, link_to_sandbox
-from tests.markup import attribute, element, elements
+from tests.markup import attribute, classes, element, elements, text
 from tests.widget.helpers import csp_directives, next_page_href, widget_config
 
 EMAIL = "small@sandbox.test"
@@ -187,7 +187,7 @@ def test_a_refused_download_says_why(anonymous, widget, sandboxed):
     }
     answer = anonymous.post("/widget/download/", data, headers=headers(key))
     assert answer.status_code == HTTPStatus.CONFLICT and "HX-Redirect" not in answer
-    assert re.search(r'role="alert">[^<]*used all downloads', answer.content.decode())
+    assert "used all downloads" in text(element(answer.content.decode(), "*", role="alert"))
     # Without JavaScript the refusal is a small page the partner may frame, not the full site page.
     plain = anonymous.post("/widget/download/", {**data, "widget_session": key})
     assert plain.status_code == HTTPStatus.CONFLICT
@@ -335,11 +335,12 @@ def test_the_widget_and_the_page_render_the_same_track_partial(linked_customer, 
 
     def wording(html: str) -> dict[str, tuple[str, str]]:
         """Each row's state and what it says, by row id."""
-        said = dict(re.findall(r'<p class="track-msg" id="(track-\d+-\d+)-msg">(.*?)</p>', html, re.S))
-        return {
-            dom_id: (state, " ".join(said.get(dom_id, "").split()))
-            for state, dom_id in re.findall(r'<li class="track state-(\w+)" id="(track-\d+-\d+)"', html)
-        }
+        said = {}
+        for row in elements(html, "li", class_="track"):
+            (state,) = (c.removeprefix("state-") for c in classes(row) if c.startswith("state-"))
+            messages = elements(row, "p", class_="track-msg")
+            said[attribute(row, "id")] = (state, text(messages[0]) if messages else "")
+        return said
 
     for layout in ("compact", "full"):
         widget_response, _ = open_widget(linked_customer.email, query=f"&layout={layout}")
