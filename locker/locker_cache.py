@@ -32,6 +32,7 @@ class CacheKeys:
     fresh_key: str
     html_key: str  # holds (generation, html): read with the generation in one round trip
     last_good_key: str
+    user_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,7 @@ def _keys(user_id: int, generation: int, query_key: str, variant: str = "") -> C
         f"locker:{VERSION}:page:{user_id}:{generation}:{query_key}",
         _html_key(user_id, f"{query_key}:{variant}" if variant else query_key),
         f"locker:{VERSION}:last-good:{user_id}:{query_key}",
+        user_id,
     )
 
 
@@ -86,9 +88,32 @@ def lookup(user_id: int, query_key: str, variant: str = "") -> tuple[CacheKeys, 
     html_key = _keys(user_id, 0, query_key, variant).html_key
     found = safe_cache.call(cache.get_many, [_generation_key(user_id), html_key], default={})
     generation = found.get(_generation_key(user_id)) or 0
-    stored = found.get(html_key)
+    return _keys(user_id, generation, query_key, variant), _current(found.get(html_key), generation)
+
+
+def lookup_page(user_id: int, query_key: str) -> tuple[CacheKeys, Any, Any]:
+    """Like lookup, and in the same round trip what store_facts stored for the customer in their
+    current generation (None when nothing is)."""
+    keys = _keys(user_id, 0, query_key)
+    names = [_generation_key(user_id), keys.html_key, _facts_key(user_id)]
+    found = safe_cache.call(cache.get_many, names, default={})
+    generation = found.get(names[0]) or 0
+    html, facts = (_current(found.get(name), generation) for name in names[1:])
+    return _keys(user_id, generation, query_key), html, facts
+
+
+def store_facts(keys: CacheKeys, facts: Any, seconds: int) -> None:
+    """Keep what every page of the customer reads (their link, say) until their generation moves."""
+    safe_cache.call(cache.set, _facts_key(keys.user_id), (keys.generation, facts), seconds)
+
+
+def _facts_key(user_id: int) -> str:
+    return f"locker:{VERSION}:facts:{user_id}"
+
+
+def _current(stored: Any, generation: int) -> Any:
     fresh = isinstance(stored, tuple) and len(stored) == 2 and stored[0] == generation
-    return _keys(user_id, generation, query_key, variant), stored[1] if fresh else None
+    return stored[1] if fresh else None
 
 
 def store_html(keys: CacheKeys, html: tuple[bytes, ...], stored_at: float) -> None:

@@ -26,20 +26,22 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from locker import context_processors, locker_cache, preferences, safe_cache
+from locker import context_processors, locker_cache, safe_cache
 from locker.library import sync
 from locker.library.filters import Facets
 from locker.library.models import IndexedRelease, SyncState
 from locker.loader import LockerResult, load_locker
 from locker.models import SevenDigitalLink
 from locker.page_content import (
+    Customer,
     IndexRows,
     LockerContent,
     PageSpan,
     Progress,
+    customer,
     filters_form,
+    index_state,
     last_page_query,
-    link_and_state,
     matched_tracks,
     maybe_refresh,
     present_result,
@@ -97,12 +99,16 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> RenderedBody | None
     paused = breaker.paused()
     fast_key = _fast_key(query, paused)
     user = signed_in_user(request)
-    keys, hit = locker_cache.lookup(user.pk, fast_key)
+    keys, hit, known = locker_cache.lookup_page(user.pk, fast_key)
     if isinstance(hit, tuple) and len(hit) == 2 and hit[1] > time.time() - settings.LOCKER_SYNC_SECONDS:
         return RenderedBody(hit[0], get_token(request).encode())  # hit[1]: when the index was synced
-    link, state = link_and_state(user)
-    if link is None:
+    if isinstance(known, Customer):
+        found: Customer | None = known
+    elif found := customer(user.pk):
+        locker_cache.store_facts(keys, found, PAGE_SECONDS)
+    if found is None:
         return None
+    link, state = found.link, index_state(user.pk)
     if state is None or not state.indexed:
         live = _live_body(request, link, state, query)
         return RenderedBody(live.chunks, live.token, live.status, live.last_page, progress(state))
@@ -114,7 +120,7 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> RenderedBody | None
         page = read_index_rows(link, query, state.generation, paused)
         if page.last_page:
             return RenderedBody(last_page=page.last_page)
-        chunks = _render_index_body(page)
+        chunks = _render_index_body(page, found.download_format)
         seconds = _seconds_fresh(page.rows)
         safe_cache.set(body_key, chunks, seconds, state.generation)
     if not sync.stale(state) and state.synced_at is not None:
@@ -148,13 +154,13 @@ def _live_body(
     return RenderedBody(chunks, get_token(request).encode(), status)
 
 
-def _render_index_body(page: IndexRows) -> tuple[bytes, ...]:
+def _render_index_body(page: IndexRows, download_format: str) -> tuple[bytes, ...]:
     cards = index_cards(
         page.link.user_id,
         page.rows,
         hidden_mode=page.query.hidden,
         downloads_enabled=page.result.downloads_enabled,
-        preferred_format=preferences.download_format(page.link.user_id),
+        preferred_format=download_format,
     )
     if terms := page.narrowed.terms:
         cards = search_cards(cards, terms, matched_tracks(page))

@@ -252,6 +252,25 @@ def test_a_link_needing_renewal_shows_the_index_with_downloads_off(small_indexed
     assert locker_calls(sandboxed) == 0
 
 
+def test_what_every_page_reads_is_kept_until_the_link_or_the_format_choice_changes(
+    small_indexed, customer, sandboxed
+):
+    from locker import locker_cache
+
+    small_indexed.get("/locker/")  # the link and the format choice, kept for the pages to come
+    kept = cache.get(locker_cache._facts_key(customer.pk))[1]
+    assert kept.link.pk == customer.sevendigital_link.pk
+    assert "token_ciphertext" not in kept.link.__dict__  # the token stays in the database alone
+    response = small_indexed.post("/locker/account/download-format/", {"download_format": "AAC 320"})
+    assert response.status_code == HTTPStatus.FOUND
+    html = small_indexed.get("/locker/", {"sort": "artistName asc"}).content.decode()  # a new page
+    aac = [b for b in enabled_download_buttons(html) if b["format"] == 33]
+    assert aac  # the rows offering AAC 320 now download it first
+    customer.sevendigital_link.mark_needs_relink("revoked")
+    html = small_indexed.get("/locker/", {"sort": "artistName desc"}).content.decode()
+    assert "Link your 7digital account again" in html and not enabled_download_buttons(html)
+
+
 def test_unlinking_deletes_the_index(small_indexed, customer):
     assert IndexedRelease.objects.filter(user=customer).exists()
     small_indexed.post("/locker/unlink/")
