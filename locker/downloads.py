@@ -217,6 +217,12 @@ def last_downloads(user, track_ids) -> dict[int, datetime]:
     return latest
 
 
+def downloaded_releases(user_id: int) -> frozenset[int]:
+    """The releases the customer started a download from (last_downloads_by_release's keys)."""
+    rows = DownloadEvent.objects.filter(user_id=user_id, outcome=Outcome.REDIRECTED)
+    return frozenset(rows.values_list("release_id", flat=True).distinct())
+
+
 def last_downloads_by_release(user, release_ids) -> dict[int, dict[int, datetime]]:
     """Like last_downloads, per release (the release a download was started from): for the
     releases `release_ids`, or all of the customer's when it is None."""

@@ -17,15 +17,15 @@ from types import EllipsisType
 from django.utils import timezone, translation
 
 from locker import preferences, safe_cache, wording
-from locker.downloads import find_release, find_track, last_downloads, track_view
+from locker.downloads import downloaded_releases, find_release, find_track, last_downloads, track_view
 from locker.library import filters, search, sync
-from locker.library.models import IndexedRelease, SyncState
-from locker.library.read import ordered_ids, page_rows, read_narrowed
+from locker.library.models import SyncState
+from locker.library.read import ordered_ids, page_ids, read_narrowed
 from locker.loader import LockerResult, load_locker
 from locker.models import SevenDigitalLink
 from locker.presenters import PageView, ReleaseView, TrackView, present_page, present_release
 from locker.query import LockerQuery
-from locker.release_cards import KEY_FIELDS
+from locker.release_cards import CardRow, card_rows
 from locker.sevendigital.types import LockerPage
 from locker.upstream_breaker import breaker
 
@@ -74,7 +74,7 @@ class IndexRows:
 
     link: SevenDigitalLink
     query: LockerQuery
-    rows: list[IndexedRelease]
+    rows: list[CardRow]
     span: PageSpan
     result: LockerResult  # its page holds no releases: the notices and whether downloads are on
     narrowed: filters.Narrowed
@@ -99,16 +99,20 @@ class Customer:
 
     link: SevenDigitalLink  # without its token: the token is read again only to sign a call
     download_format: str  # the Account page's choice ("" when none)
+    downloaded: frozenset[int]  # the releases with a download started (their rows say when)
 
 
 # Reading
 
 
-def customer(user_id: int) -> Customer | None:
-    """The customer's link and format choice; None when they have no linked account."""
+def read_customer(user_id: int) -> Customer | None:
+    """The customer's link, format choice and downloaded releases; None when they have no
+    linked account."""
     links = SevenDigitalLink.objects.filter(user_id=user_id).defer("token_ciphertext")
     link = next(iter(links[:1]), None)
-    return Customer(link, preferences.download_format(user_id)) if link else None
+    if link is None:
+        return None
+    return Customer(link, preferences.download_format(user_id), downloaded_releases(user_id))
 
 
 def index_state(user_id: int) -> SyncState | None:
@@ -163,15 +167,12 @@ def _index_result(
 
 
 def read_index_rows(link: SevenDigitalLink, query: LockerQuery, generation: int, paused: bool) -> IndexRows:
-    """The page `query` asks for from the index, as release rows with the columns their cards'
-    keys need (the customer page's path); `paused`: whether the breaker holds 7digital calls back."""
-    rows, total, narrowed = page_rows(
-        link.user_id,
-        query,
-        _cached_search(generation),
-        _cached_order(link.user_id, generation),
-        fields=KEY_FIELDS,  # the rest only for cards neither cached nor stored
+    """The page `query` asks for from the index, as what its cards' keys are made of (the
+    customer page's path); `paused`: whether the breaker holds 7digital calls back."""
+    ids, total, narrowed = page_ids(
+        link.user_id, query, _cached_search(generation), _cached_order(link.user_id, generation)
     )
+    rows = card_rows(ids)  # the rest only for cards neither cached nor stored
     span = PageSpan(query.page, query.page_size, total, len(rows))
     result = _notices(link, LockerPage(query.page, query.page_size, total, ()), paused)
     past_end = not rows and total and query.page > 1

@@ -29,7 +29,7 @@ from django.utils.translation import pgettext
 from locker import context_processors, locker_cache, safe_cache
 from locker.library import sync
 from locker.library.filters import Facets
-from locker.library.models import IndexedRelease, SyncState
+from locker.library.models import SyncState
 from locker.loader import LockerResult, load_locker
 from locker.models import SevenDigitalLink
 from locker.page_content import (
@@ -38,7 +38,6 @@ from locker.page_content import (
     LockerContent,
     PageSpan,
     Progress,
-    customer,
     filters_form,
     index_state,
     last_page_query,
@@ -46,12 +45,13 @@ from locker.page_content import (
     maybe_refresh,
     present_result,
     progress,
+    read_customer,
     read_index_rows,
     search_context,
 )
 from locker.presenters import PageView
 from locker.query import PAGE_SIZES, SORT_LABELS, LockerQuery
-from locker.release_cards import CSRF_MARK, index_cards, render_variant, view_cards
+from locker.release_cards import CSRF_MARK, CardRow, index_cards, render_variant, view_cards
 from locker.search_cards import search_cards
 from locker.typed_requests import signed_in_user
 from locker.upstream_breaker import breaker
@@ -104,7 +104,7 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> RenderedBody | None
         return RenderedBody(hit[0], get_token(request).encode())  # hit[1]: when the index was synced
     if isinstance(known, Customer):
         found: Customer | None = known
-    elif found := customer(user.pk):
+    elif found := read_customer(user.pk):
         locker_cache.store_facts(keys, found, PAGE_SECONDS)
     if found is None:
         return None
@@ -120,7 +120,7 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> RenderedBody | None
         page = read_index_rows(link, query, state.generation, paused)
         if page.last_page:
             return RenderedBody(last_page=page.last_page)
-        chunks = _render_index_body(page, found.download_format)
+        chunks = _render_index_body(page, found)
         seconds = _seconds_fresh(page.rows)
         safe_cache.set(body_key, chunks, seconds, state.generation)
     if not sync.stale(state) and state.synced_at is not None:
@@ -154,13 +154,14 @@ def _live_body(
     return RenderedBody(chunks, get_token(request).encode(), status)
 
 
-def _render_index_body(page: IndexRows, download_format: str) -> tuple[bytes, ...]:
+def _render_index_body(page: IndexRows, customer: Customer) -> tuple[bytes, ...]:
     cards = index_cards(
         page.link.user_id,
         page.rows,
         hidden_mode=page.query.hidden,
         downloads_enabled=page.result.downloads_enabled,
-        preferred_format=download_format,
+        preferred_format=customer.download_format,
+        downloaded=customer.downloaded,
     )
     if terms := page.narrowed.terms:
         cards = search_cards(cards, terms, matched_tracks(page))
@@ -270,7 +271,7 @@ def _body_key(link: SevenDigitalLink, query: LockerQuery, paused: bool) -> str:
     return f"locker:{VERSION}:index-body:" + ":".join(str(p) for p in parts)
 
 
-def _seconds_fresh(rows: list[IndexedRelease]) -> int:
+def _seconds_fresh(rows: list[CardRow]) -> int:
     """Until the page's next pre-order comes out (its state changes then), at most an hour."""
     now = timezone.now()
     future = [r.release_date for r in rows if r.release_date and r.release_date > now]

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import cast
+from typing import NamedTuple, cast
 
 from django.conf import settings
 from django.template import Context, engines
@@ -37,7 +37,6 @@ from locker.presenters import ReleaseView, present_release
 CSRF_MARK = "<!--csrf-token-->"  # escaped text can never contain "<": titles cannot forge it
 VERSION = "c1"
 CARD_SECONDS = 24 * 3600
-KEY_FIELDS = ("id", "release_id", "card_digest", "release_date")  # what row_key reads of a row
 TEMPLATE = "locker/_release.html"
 PRERENDER_BATCH = 100
 
@@ -68,13 +67,29 @@ def render_variant() -> str:
 # Index pages: keys from release rows
 
 
+class CardRow(NamedTuple):
+    """What a card's key is made of, of one release row (index pages read these alone)."""
+
+    pk: int
+    release_id: int
+    card_digest: str
+    release_date: datetime | None
+
+
+def card_rows(pks: Sequence[int]) -> list[CardRow]:
+    """The release rows `pks` (in that order) as what their cards' keys are made of."""
+    values = IndexedRelease.objects.filter(pk__in=pks).values_list(*CardRow._fields).order_by()
+    found = {row[0]: CardRow(*row) for row in values}
+    return [found[pk] for pk in pks if pk in found]
+
+
 def card_extra(hidden_mode: bool) -> dict:
     """What a card shows besides its release: Hide, or Show again on the hidden releases' page."""
     return {"hide_controls": True, "hidden_mode": hidden_mode}
 
 
 def row_key(
-    row: IndexedRelease,
+    row: IndexedRelease | CardRow,
     extra: dict,
     last: dict[int, datetime],
     *,
@@ -95,38 +110,43 @@ def row_key(
 
 
 def index_card_keys(
-    user_id: int, rows: Sequence[IndexedRelease], hidden_mode: bool, **options
+    user_id: int, rows: Sequence[IndexedRelease | CardRow], hidden_mode: bool, **options
 ) -> list[str | None]:
     """The keys index_cards looks the page's cards up by."""
-    last = last_downloads_by_release(user_id, [row.release_id for row in rows])
-    extra, now = card_extra(hidden_mode), timezone.now()
-    return [row_key(row, extra, last.get(row.release_id, {}), now=now, **options) for row in rows]
+    return _keys(user_id, rows, card_extra(hidden_mode), timezone.now(), None, **options)[0]
+
+
+def _keys(
+    user_id: int,
+    rows: Sequence[IndexedRelease | CardRow],
+    extra: dict,
+    now: datetime,
+    downloaded: frozenset[int] | None,
+    **options,
+) -> tuple[list[str | None], dict[int, dict[int, datetime]]]:
+    """The rows' card keys and their tracks' last downloads (looked up for the releases in
+    `downloaded` alone when it is known)."""
+    ids = [row.release_id for row in rows if downloaded is None or row.release_id in downloaded]
+    last = last_downloads_by_release(user_id, ids) if ids else {}
+    return [row_key(row, extra, last.get(row.release_id, {}), now=now, **options) for row in rows], last
 
 
 def index_cards(
     user_id: int,
-    rows: Sequence[IndexedRelease],
+    rows: Sequence[IndexedRelease | CardRow],
     *,
     hidden_mode: bool,
     downloads_enabled: bool,
     preferred_format: str,
+    downloaded: frozenset[int] | None = None,
 ) -> list[bytes]:
     """The page's cards, in order: from the cache, else the worker's store, else rendered.
-    `hidden_mode`: the hidden releases' page (Show again instead of Hide)."""
+    `hidden_mode`: the hidden releases' page (Show again instead of Hide); `downloaded`: the
+    releases with a download started, when the caller knows them."""
     now = timezone.now()
     extra = card_extra(hidden_mode)
-    last = last_downloads_by_release(user_id, [row.release_id for row in rows])
-    keys = [
-        row_key(
-            row,
-            extra,
-            last.get(row.release_id, {}),
-            now=now,
-            downloads_enabled=downloads_enabled,
-            preferred_format=preferred_format,
-        )
-        for row in rows
-    ]
+    options = {"downloads_enabled": downloads_enabled, "preferred_format": preferred_format}
+    keys, last = _keys(user_id, rows, extra, now, downloaded, **options)
     wanted = [key for key in keys if key]
     found = safe_cache.get_many(wanted) if wanted else {}
     if stored_keys := [key for key in wanted if key not in found]:
@@ -137,7 +157,7 @@ def index_cards(
     missing = [(n, row) for n, (row, key) in enumerate(zip(rows, keys, strict=True)) if key not in found]
     cards: list[bytes | None] = [found.get(key) if key else None for key in keys]
     if missing:
-        full = IndexedRelease.objects.in_bulk([row.pk for _, row in missing])  # rows may hold KEY_FIELDS only
+        full = IndexedRelease.objects.in_bulk([row.pk for _, row in missing])  # rows may be CardRows
         items = locker_releases([full[row.pk] for _, row in missing])
         views = [
             present_release(

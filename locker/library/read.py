@@ -81,18 +81,24 @@ def read_narrowed(
 
 
 def page_rows(
-    user_id: int, query: LockerQuery, find=None, order=ordered_ids, fields: tuple[str, ...] = ()
+    user_id: int, query: LockerQuery, find=None, order=ordered_ids
 ) -> tuple[list[IndexedRelease], int, filters.Narrowed]:
-    """The page's release rows (without their tracks), how many pass in all, and what matched.
-    `order` lists the passing rows in order (the page module passes a cached one); `fields`: only
-    these columns (the others are read when used)."""
+    """The page's release rows (without their tracks), how many pass in all, and what matched."""
+    ids, total, narrowed = page_ids(user_id, query, find, order)
+    found = IndexedRelease.objects.in_bulk(ids) if ids else {}
+    return [found[pk] for pk in ids if pk in found], total, narrowed
+
+
+def page_ids(
+    user_id: int, query: LockerQuery, find=None, order=ordered_ids
+) -> tuple[list[int], int, filters.Narrowed]:
+    """The primary keys of the page's release rows, how many pass in all, and what matched.
+    `find` runs the search and `order` lists the passing rows in order (the page module passes
+    cached ones)."""
     narrowed = filters.narrow(user_id, query, find=find) if find else filters.narrow(user_id, query)
     ids = order(narrowed, query)
     start = (query.page - 1) * query.page_size
-    wanted = ids[start : start + query.page_size]
-    rows = IndexedRelease.objects.only(*fields) if fields else IndexedRelease.objects.all()
-    found = rows.in_bulk(wanted) if wanted else {}
-    return [found[pk] for pk in wanted if pk in found], len(ids), narrowed
+    return ids[start : start + query.page_size], len(ids), narrowed
 
 
 def locker_releases(rows: list[IndexedRelease]) -> tuple[LockerRelease, ...]:
