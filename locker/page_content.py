@@ -100,6 +100,9 @@ class Customer:
     link: SevenDigitalLink  # without its token: the token is read again only to sign a call
     download_format: str  # the Account page's choice ("" when none)
     downloaded: frozenset[int]  # the releases with a download started (their rows say when)
+    # The index state read with them: good for the generation once indexed (what changes in it
+    # before a new generation is the background sync's, which request_sync reads afresh).
+    state: SyncState | None
 
 
 # Reading
@@ -112,7 +115,8 @@ def read_customer(user_id: int) -> Customer | None:
     link = next(iter(links[:1]), None)
     if link is None:
         return None
-    return Customer(link, preferences.download_format(user_id), downloaded_releases(user_id))
+    format_choice = preferences.download_format(user_id)
+    return Customer(link, format_choice, downloaded_releases(user_id), index_state(user_id))
 
 
 def index_state(user_id: int) -> SyncState | None:

@@ -63,6 +63,7 @@ CARDS_MARK = "<!--locker-cards-->"  # where the release cards' cached bytes are 
 NONCE_MARK = "csp-nonce-mark-4f1c9e"  # in attributes (escaped): the shell holds no customer text
 VERSION = "b1"  # bumped when cached HTML changes shape, so rolling deploys never mix them
 PAGE_SECONDS = 3600
+PAUSED_SECONDS = 1.0  # how old the breaker reading a page goes by may be (upstream_breaker.py)
 BODY_TEMPLATE = "locker/locker.html#body"
 FILTERS_TEMPLATE = "locker/_filters.html"
 # Rendered shells, in this process: a few kB each, one per language and settings, and never stale
@@ -96,7 +97,7 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> RenderedBody | None
     A repeat view of an indexed page reads one cache round trip and nothing else: the cache's
     per-customer generation (bumped with every index generation and link change) and the page.
     """
-    paused = breaker.paused()
+    paused = breaker.paused(max_age=PAUSED_SECONDS)
     fast_key = _fast_key(query, paused)
     user = signed_in_user(request)
     keys, hit, known = locker_cache.lookup_page(user.pk, fast_key)
@@ -108,7 +109,9 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> RenderedBody | None
         locker_cache.store_facts(keys, found, PAGE_SECONDS)
     if found is None:
         return None
-    link, state = found.link, index_state(user.pk)
+    link, state = found.link, found.state
+    if found is known and not (state and state.indexed):
+        state = index_state(user.pk)  # indexing moves on without a new generation
     if state is None or not state.indexed:
         live = _live_body(request, link, state, query)
         return RenderedBody(live.chunks, live.token, live.status, live.last_page, progress(state))

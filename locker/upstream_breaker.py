@@ -12,6 +12,7 @@ breaker. Cache errors never block a call.
 from __future__ import annotations
 
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import caches
@@ -28,6 +29,9 @@ PROBE = "upstream-breaker:probe"
 class CircuitBreaker:
     """The client's `breaker`: asked before each 7digital call, told how each call went."""
 
+    def __init__(self) -> None:
+        self._seen: tuple[float, bool] | None = None  # (time.monotonic(), paused) last read
+
     def allow(self) -> bool:
         if not self.paused():
             return True
@@ -43,6 +47,7 @@ class CircuitBreaker:
         threshold = settings.SEVENDIGITAL_BREAKER_FAILURES
         if not threshold:
             return
+        self._seen = None
         try:
             if ok:
                 if cache.get(FAILURES):
@@ -64,13 +69,20 @@ class CircuitBreaker:
         except Exception:
             logger.debug("7digital breaker: cache unavailable, call not recorded")
 
-    def paused(self) -> bool:
-        """True while calls are held back: paused, or waiting on the probe."""
+    def paused(self, max_age: float = 0) -> bool:
+        """True while calls are held back: paused, or waiting on the probe. With `max_age`, a
+        reading this process took at most that many seconds ago will do (what pages say about
+        7digital; a call itself always asks afresh): the breaker lives in the database."""
+        seen, now = self._seen, time.monotonic()
+        if max_age and seen is not None and now - seen[0] <= max_age:
+            return seen[1]
         threshold = settings.SEVENDIGITAL_BREAKER_FAILURES
         try:
-            return bool(threshold) and (cache.get(FAILURES) or 0) >= threshold
+            paused = bool(threshold) and (cache.get(FAILURES) or 0) >= threshold
         except Exception:
-            return False
+            paused = False
+        self._seen = (now, paused)
+        return paused
 
 
 breaker = CircuitBreaker()

@@ -73,6 +73,15 @@ def default_language():
 
 
 @pytest.fixture(autouse=True)
+def fresh_breaker_reading(monkeypatch):
+    """Pages may go by a breaker reading up to a second old (upstream_breaker.py); the database
+    it was read from is rolled back after each test, so no reading outlives its test."""
+    from locker.upstream_breaker import breaker
+
+    monkeypatch.setattr(breaker, "_seen", None)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashing is deliberately slow; tests create many customers.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -346,6 +346,7 @@ def _finish(user_id: int, owner: str, status: str, error: str = "", *, synced: b
     if synced:
         changes |= {"synced_at": now, "attempts": 0, "pages_done": F("pages_total")}
     SyncState.objects.filter(user_id=user_id, lease_owner=owner).update(**changes)
+    locker_cache.invalidate(user_id)  # pages keep the state they read until the cache moves on
 
 
 def _retry_later(user_id: int, owner: str, full: bool, attempt: int, exc: SevenDigitalError) -> str:
