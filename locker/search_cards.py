@@ -26,7 +26,8 @@ from locker.templatetags.search_tags import highlight
 _TEXT = re.compile(rb'(dir="auto">)([^<]*)')
 _TRACKS = re.compile(rb'<h3 class="disc">|<ol class="tracks"')
 _ROW_START = b'<li class="track'  # a row holds no other <li>
-_ROW_ID = re.compile(rb'<li class="track[^"]*" id="track-\d+-(\d+)"')
+_ROW_ID = re.compile(rb'<li class="track[^"]*" id="track-(\d+)-(\d+)"')
+_LIST_START = b'<ol class="tracks"'
 _FOLDED = b'class="folded-tracks"'
 
 
@@ -65,12 +66,19 @@ def _texts_to_mark(wanted: tuple[str, ...]) -> re.Pattern[bytes]:
 
 
 def _mark(match: re.Match, terms: Terms) -> bytes:
-    text = match[2].decode()
+    marked = _marked(match[2], terms)
+    return match[0] if marked is None else match[1] + marked
+
+
+@lru_cache(maxsize=8192)  # the same titles come back page after page
+def _marked(escaped: bytes, terms: Terms) -> bytes | None:
+    """The text with the searched words marked, None when it has none of them."""
+    text = escaped.decode()
     text = unescape(text) if "&" in text else text
     folded = text.lower() if text.isascii() else fold(text)  # ASCII folds to lower case
-    if not any(token in folded for token in terms.flat):  # most texts: nothing to mark
-        return match[0]
-    return match[1] + highlight(text, terms).encode()
+    if not any(token in folded for token in terms.flat):
+        return None
+    return highlight(text, terms).encode()
 
 
 def _matched_first(card: bytes, matched: frozenset[int]) -> bytes:
@@ -78,23 +86,51 @@ def _matched_first(card: bytes, matched: frozenset[int]) -> bytes:
     if start is None:
         return card
     end = card.rindex(b"</article>")
+    if start[0] == _LIST_START and card.count(_LIST_START, start.end()) == 0:
+        first, rest, others = _split_list(card, start.start(), matched)
+    else:  # discs: every row on its own
+        first, rest = _split_rows(card, start.start(), end, matched)
+        others = len(rest)
+    if not first:
+        return card
+    head, middle, tail = _split_markup(translation.get_language(), len(first), others)
+    return b"".join([card[: start.start()], head, *first, middle, *rest, tail, card[end:]])
+
+
+def _split_rows(card: bytes, start: int, end: int, matched: frozenset[int]) -> tuple[list[bytes], list[bytes]]:
+    """The matched rows and the others, each row apart."""
     first: list[bytes] = []
     rest: list[bytes] = []
-    at = card.find(_ROW_START, start.start(), end)
+    at = card.find(_ROW_START, start, end)
     while at != -1:
         close = card.index(b"</li>", at) + len(b"</li>")
         row = _ROW_ID.match(card, at)
         assert row is not None, "every track row names its track"
-        (first if int(row[1]) in matched else rest).append(card[at:close])
+        (first if int(row[2]) in matched else rest).append(card[at:close])
         at = card.find(_ROW_START, close, end)
-    if not first:
-        return card
-    return card[: start.start()] + _split_tracks(first, rest) + card[end:]
+    return first, rest
 
 
-def _split_tracks(first: list[bytes], rest: list[bytes]) -> bytes:
-    head, middle, tail = _split_markup(translation.get_language(), len(first), len(rest))
-    return b"".join([head, *first, middle, *rest, tail])
+def _split_list(card: bytes, start: int, matched: frozenset[int]) -> tuple[list[bytes], list[bytes], int]:
+    """Like _split_rows for one list of rows (no discs), in a few slices whatever its length:
+    the matched rows, the runs of rows between them, and how many rows those runs hold."""
+    body = card.index(b">", start) + 1
+    close = card.index(b"</ol>", body)
+    row = _ROW_ID.match(card, body)
+    assert row is not None, "every track row names its track"
+    spans = []
+    for track in matched:
+        found = card.find(b'" id="track-%s-%d"' % (row[1], track), body, close)
+        if found != -1:
+            spans.append((card.rfind(_ROW_START, body, found), card.index(b"</li>", found) + len(b"</li>")))
+    first, rest, done = [], [], body
+    for at, end in sorted(spans):
+        first.append(card[at:end])
+        rest.append(card[done:at])
+        done = end
+    rest.append(card[done:close])
+    runs = [run.strip() for run in rest]  # rows never start or end with white space
+    return first, [run for run in runs if run], card.count(_ROW_START, body, close) - len(first)
 
 
 @lru_cache(maxsize=1024)
