@@ -23,11 +23,10 @@ from typing import NamedTuple, cast
 from django.conf import settings
 from django.template import Context, engines
 from django.template.backends.django import DjangoTemplates
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from locker import preferences, safe_cache
+from locker import preferences, safe_cache, site_urls
 from locker.downloads import last_downloads_by_release
 from locker.library.models import HiddenRelease, IndexedRelease, RenderedCard
 from locker.library.read import locker_releases
@@ -210,8 +209,8 @@ def render_cards(releases: Iterable[tuple[ReleaseView, dict]]) -> list[bytes]:
     template = cast(DjangoTemplates, engines["django"]).engine.get_template(TEMPLATE)
     context = Context(
         {
-            "DOWNLOAD_URL": reverse("locker:download"),
-            "TRACK_URL": reverse("locker:track", args=[0, 0]),
+            "DOWNLOAD_URL": site_urls.download_url(),
+            "TRACK_URL": site_urls.track_url(),
             "SUPPORT_URL": settings.SUPPORT_URL,
             "SITE_NAME": settings.SITE_NAME,
             "csrf_token": mark_safe(CSRF_MARK),  # noqa: S308 (our constant)

@@ -16,10 +16,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 from html import escape, unescape
 
-from django.urls import reverse
 from django.utils import translation
 
-from locker import wording
+from locker import site_urls, wording
 from locker.library.search import Terms, fold
 from locker.templatetags.search_tags import highlight
 
@@ -97,7 +96,9 @@ def _matched_first(card: bytes, matched: frozenset[int]) -> bytes:
     return b"".join([card[: start.start()], head, *first, middle, *rest, tail, card[end:]])
 
 
-def _split_rows(card: bytes, start: int, end: int, matched: frozenset[int]) -> tuple[list[bytes], list[bytes]]:
+def _split_rows(
+    card: bytes, start: int, end: int, matched: frozenset[int]
+) -> tuple[list[bytes], list[bytes]]:
     """The matched rows and the others, each row apart."""
     first: list[bytes] = []
     rest: list[bytes] = []
@@ -138,7 +139,7 @@ def _split_markup(language: str | None, matching: int, others: int) -> tuple[byt
     """What goes before, between and after the matching and the other rows (the language is
     part of the cache's key: the wording is the active language's)."""
     # f-strings, not format_html: the rows are our own rendered markup, the rest is escaped here.
-    url = escape(_track_url())
+    url = escape(site_urls.track_url())
     head = (
         f'<p class="match-note">{escape(wording.matching_tracks(matching))}</p>\n'
         f'<ol class="tracks matched" data-track-url="{url}">'
@@ -150,8 +151,3 @@ def _split_markup(language: str | None, matching: int, others: int) -> tuple[byt
         f'<ol class="tracks" data-track-url="{url}">'
     )
     return head.encode(), middle.encode(), b"</ol>\n</details>\n"
-
-
-@lru_cache(maxsize=1)
-def _track_url() -> str:
-    return reverse("locker:track", args=[0, 0])
