@@ -39,7 +39,7 @@ def focused(page, script: str):
 
 
 def now_playing(page):
-    return page.locator("#player-title")
+    return page.locator("#player-now-title")
 
 
 def playing(page) -> bool:
