@@ -16,7 +16,7 @@ from locker.support.models import SeenPurchase
 from locker.support.purchases import record_purchases
 from tests.helpers import link_to_sandbox, record_download
 from tests.markup import attribute, element, elements, text
-from tests.support.helpers import customer_rows, locker_url, staff_rows
+from tests.support.helpers import action_url, customer_rows, locker_url, staff_rows
 
 SMALL = "small@sandbox.test"
 
@@ -219,3 +219,19 @@ def test_staff_see_the_customers_own_cards_and_wording(support_client, linked_cu
 
     staff = said(response.content.decode())
     assert staff and staff == said(own_page(linked_customer))
+
+
+def test_the_support_pages_breadcrumbs_lead_back_through_the_customer(support_client, linked_customer):
+    def crumbs(url: str) -> list[tuple[str, str | None]]:
+        trail = element(support_client.get(url).content.decode(), "ol", class_="breadcrumbs")
+        return [
+            (text(li), attribute(a[0], "href") if (a := elements(li, "a")) else None)
+            for li in elements(trail, "li")
+        ]
+
+    customer = (str(linked_customer), f"/admin/auth/user/{linked_customer.pk}/change/")
+    locker = crumbs(locker_url(linked_customer))
+    assert locker[-2:] == [customer, ("Locker", None)] and locker[0] == ("Home", "/admin/")
+    confirm = crumbs(action_url(linked_customer, "refresh"))
+    assert confirm[:-1] == [*locker[:-1], ("Locker", locker_url(linked_customer))]
+    assert confirm[-1][1] is None and confirm[-1][0]  # the action, where the staff member is
