@@ -23,7 +23,7 @@ from locker.library.models import SyncState
 from locker.library.read import ordered_ids, page_ids, read_narrowed
 from locker.loader import LockerResult, load_locker
 from locker.models import SevenDigitalLink
-from locker.presenters import PageView, ReleaseView, TrackView, present_page, present_release
+from locker.presenters import PageSpan, PageView, ReleaseView, TrackView, present_page, present_release
 from locker.query import LockerQuery
 from locker.release_cards import CardRow, card_rows
 from locker.sevendigital.types import LockerPage
@@ -44,28 +44,6 @@ class LockerContent:
     last_page: LockerQuery | None = None  # set when the query asked for a page past the end
     narrowed: filters.Narrowed | None = None  # the search and filters applied (index pages)
     generation: int = 0  # the index's, when `indexed`
-
-
-@dataclass(frozen=True, slots=True)
-class PageSpan:
-    """Where a page sits among the releases that pass: what the toolbar and paging show."""
-
-    page: int
-    page_size: int
-    total_items: int
-    shown: int
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, -(-self.total_items // self.page_size))
-
-    @property
-    def first_item(self) -> int:
-        return 0 if not self.shown else (self.page - 1) * self.page_size + 1
-
-    @property
-    def last_item(self) -> int:
-        return 0 if not self.shown else self.first_item + self.shown - 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,6 @@ from locker.page_content import (
     Customer,
     IndexRows,
     LockerContent,
-    PageSpan,
     Progress,
     filters_form,
     index_state,
@@ -49,7 +48,7 @@ from locker.page_content import (
     read_index_rows,
     search_context,
 )
-from locker.presenters import PageView
+from locker.presenters import PageSpan, PageView
 from locker.query import PAGE_SIZES, SORT_LABELS, LockerQuery
 from locker.release_cards import CSRF_MARK, CardRow, index_cards, render_variant, view_cards
 from locker.search_cards import search_cards

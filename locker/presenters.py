@@ -194,12 +194,16 @@ class ReleaseView:
         return max((t.purchase_date for t in self.tracks if t.purchase_date), default=None)
 
 
-@dataclass(frozen=True, slots=True)
-class PageView:
-    releases: tuple[ReleaseView, ...]
+class Paging:
+    """Where a page sits among the releases that pass: what the toolbar and paging show."""
+
+    __slots__ = ()
     page: int
     page_size: int
     total_items: int
+
+    def _shown(self) -> int:
+        raise NotImplementedError
 
     @property
     def num_pages(self) -> int:
@@ -207,11 +211,35 @@ class PageView:
 
     @property
     def first_item(self) -> int:
-        return 0 if not self.releases else (self.page - 1) * self.page_size + 1
+        return 0 if not self._shown() else (self.page - 1) * self.page_size + 1
 
     @property
     def last_item(self) -> int:
-        return 0 if not self.releases else self.first_item + len(self.releases) - 1
+        return 0 if not self._shown() else self.first_item + self._shown() - 1
+
+
+@dataclass(frozen=True, slots=True)
+class PageView(Paging):
+    releases: tuple[ReleaseView, ...]
+    page: int
+    page_size: int
+    total_items: int
+
+    def _shown(self) -> int:
+        return len(self.releases)
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpan(Paging):
+    """A page of the index by its numbers alone (its cards are rendered apart)."""
+
+    page: int
+    page_size: int
+    total_items: int
+    shown: int
+
+    def _shown(self) -> int:
+        return self.shown
 
 
 RELEASE_TYPES = {
