@@ -20,7 +20,7 @@ from locker import preferences, safe_cache, wording
 from locker.downloads import downloaded_releases, find_release, find_track, last_downloads, track_view
 from locker.library import filters, search, sync
 from locker.library.models import SyncState
-from locker.library.read import ordered_ids, page_ids, read_narrowed
+from locker.library.read import every_order, page_ids, read_narrowed
 from locker.loader import LockerResult, load_locker
 from locker.models import SevenDigitalLink
 from locker.presenters import PageSpan, PageView, ReleaseView, TrackView, present_page, present_release
@@ -30,6 +30,7 @@ from locker.sevendigital.types import LockerPage
 from locker.upstream_breaker import breaker
 
 VERSION = "i2"  # bumped when what is cached here changes shape, so rolling deploys never mix them
+CACHED_SECONDS = 600  # a pre-order's release changes what counts as "pre-order" without a new generation
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,10 +174,18 @@ def _cached_search(generation: int):
 
 def _cached_order(user_id: int, generation: int):
     def order(narrowed: filters.Narrowed, query: LockerQuery) -> list[int]:
-        # One search and filters' releases in one sort serve all their pages and page sizes.
-        narrowing = repr((sorted(query.filter_params().items()), query.sort))
-        key = f"locker:{VERSION}:order:{user_id}:{_digest(narrowing)}"
-        return _cached(key, generation, lambda: ordered_ids(narrowed, query))
+        # One search and filters' releases in one sort serve all their pages and page sizes; the
+        # other sorts are read with it (one query), as the next click often changes the sort.
+        def key(sort: str) -> str:
+            narrowing = repr((sorted(query.filter_params().items()), sort))
+            return f"locker:{VERSION}:order:{user_id}:{_digest(narrowing)}"
+
+        ids = safe_cache.get(key(query.sort), generation)
+        if ids is None:
+            orders = every_order(narrowed)
+            safe_cache.set_many({key(sort): ids for sort, ids in orders.items()}, CACHED_SECONDS, generation)
+            ids = orders[query.sort]
+        return ids
 
     return order
 
@@ -271,7 +280,7 @@ def _cached(key: str, version: int, compute):
     value = safe_cache.get(key, version)
     if value is None:
         value = compute()
-        safe_cache.set(key, value, 600, version)
+        safe_cache.set(key, value, CACHED_SECONDS, version)
     return value
 
 

@@ -35,5 +35,5 @@ def get_many(keys: list[str]) -> dict:
     return call(cache.get_many, keys, default={})
 
 
-def set_many(values: dict, seconds: int) -> None:
-    call(cache.set_many, values, seconds)
+def set_many(values: dict, seconds: int, version: int | None = None) -> None:
+    call(cache.set_many, values, seconds, version=version)

@@ -127,3 +127,21 @@ def test_a_chosen_filter_that_matches_nothing_still_shows_as_chosen(library):
     assert [(c.value, c.count, c.selected) for c in facets.types] == [("Boxset", 0, True)]
     assert [(c.value, c.count, c.selected) for c in facets.years] == [("1999", 0, True)]
     assert [(c.value, c.count, c.selected) for c in facets.formats] == [("99", 0, True)]
+
+
+def test_every_sort_read_at_once_is_the_databases_own(library):
+    """A search or filter's first page reads every sort's order at once and sorts in Python: the
+    same orders as the database's, scripts and accents included."""
+    from locker.library import read
+    from locker.query import SORT_LABELS
+
+    ada, _ = library
+    for params in ({}, {"q": "the"}, {"state": "downloadable"}, {"hidden": "1"}):
+        narrowed = filters.narrow(ada.pk, LockerQuery.from_params(params))
+        orders = read.every_order(narrowed)
+        assert set(orders) == set(SORT_LABELS)
+        for sort in SORT_LABELS:
+            query = LockerQuery.from_params({**params, "sort": sort})
+            assert orders[sort] == read.ordered_ids(narrowed, query), (params, sort)
+    every = read.every_order(filters.narrow(ada.pk, LockerQuery()))
+    assert len({tuple(ids) for ids in every.values()}) >= 4  # the sorts really differ
