@@ -8,7 +8,8 @@ backend adds is that they learn it quickly:
 - after one connection error or timeout, every call in this process fails at once for
   `skip_seconds` (option, default 5) instead of each waiting out the timeout again;
 - `clear()` deletes this cache's keys (its KEY_PREFIX) only: Django's FLUSHDB would also empty
-  every other site, worker or test run sharing the Redis database.
+  every other site, worker or test run sharing the Redis database;
+- one redis-py client per connection pool, where Django makes one per call.
 
 The failure is raised (`RedisSkipped` while skipping), never swallowed here: callers decide.
 """
@@ -20,8 +21,9 @@ import logging
 import re
 import threading
 import time
+from typing import Any
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -64,6 +66,23 @@ def _guarded(method):
     return call
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client makes a new redis-py client for every call (each fills in ~170 response
+    callbacks: measured 0.39 ms a GET against 0.16 ms for redis-py alone); one per connection pool
+    serves them all (redis-py clients are thread-safe; the pool hands out the connections)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
         params = dict(params)
@@ -71,6 +90,7 @@ class ResilientRedisCache(RedisCache):
         self._skip_seconds = float(options.pop("skip_seconds", 5))
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
         self._location_id = server if isinstance(server, str) else ",".join(server)
 
     @_guarded
