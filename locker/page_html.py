@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,11 +23,11 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from locker import context_processors, locker_cache, safe_cache
+from locker import context_processors, locker_cache, safe_cache, site_urls
 from locker.library import sync
 from locker.library.filters import Facets
 from locker.library.models import SyncState
@@ -65,6 +66,7 @@ PAGE_SECONDS = 3600
 PAUSED_SECONDS = 1.0  # how old the breaker reading a page goes by may be (upstream_breaker.py)
 BODY_TEMPLATE = "locker/locker.html#body"
 FILTERS_TEMPLATE = "locker/_filters.html"
+TOOLBAR_FIELDS_TEMPLATE = "locker/_toolbar_fields.html"
 # Rendered shells, in this process: a few kB each, one per language and settings, and never stale
 # (the key holds all they show), so a cache round trip would cost more than it saves.
 SHELLS_KEPT = 64
@@ -198,8 +200,8 @@ def _render_body(
         "result": result,
         "view": view,
         "cards": mark_safe(CARDS_MARK),  # noqa: S308 (our constant)
-        "sort_labels": SORT_LABELS,
-        "page_sizes": PAGE_SIZES,
+        "toolbar_fields": _toolbar_fields(translation.get_language(), query.sort, query.page_size),
+        "LOCKER_URL": site_urls.locker_url(),
         "csrf_token": mark_safe(CSRF_MARK),  # noqa: S308 (our constant)
         **search,
     }
@@ -209,6 +211,14 @@ def _render_body(
         head, tail = html.split(CARDS_MARK.encode(), 1)
         html = b"".join([head, *cards, tail])
     return tuple(html.split(CSRF_MARK.encode()))
+
+
+@lru_cache(maxsize=256)
+def _toolbar_fields(language: str | None, sort: str, page_size: int) -> SafeString:
+    """The toolbar's sort and page-size fields, in the active language (`language` keys the cache):
+    the same few hundred bytes for every page of one sort and size."""
+    context = {"sort": sort, "page_size": page_size, "sort_labels": SORT_LABELS, "page_sizes": PAGE_SIZES}
+    return mark_safe(render_to_string(TOOLBAR_FIELDS_TEMPLATE, context))  # noqa: S308 (our template)
 
 
 def page_with_body(
@@ -234,7 +244,9 @@ def page_with_body(
                 _shells.pop(next(iter(_shells)))
             _shells[key] = shell
         nonce = get_nonce(request)
-        shell = shell.replace(CSRF_MARK.encode(), get_token(request).encode())
+        shell = shell.replace(
+            CSRF_MARK.encode(), body.token or get_token(request).encode()
+        )  # one mask a page
         shell = shell.replace(NONCE_MARK.encode(), str(nonce).encode() if nonce is not None else b"")
     head, tail = shell.split(BODY_MARK.encode(), 1)
     return body.response(head, tail)

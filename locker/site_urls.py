@@ -9,6 +9,12 @@ from django.urls import reverse
 
 
 @cache
+def locker_url() -> str:
+    """The locker page, where its search, filter and sort forms go."""
+    return reverse("locker:locker")
+
+
+@cache
 def download_url() -> str:
     """Where every download form posts."""
     return reverse("locker:download")
