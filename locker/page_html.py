@@ -1,8 +1,9 @@
 """The customer's locker page as HTML, and the caches of it.
 
 A rendered body is cached per customer and page under Django cache `version=` the index
-generation (every committed sync, download and hide bumps it), and a fast copy of it is found in
-one round trip under locker_cache's per-customer generation (bumped with it). A body nobody has
+generation (every committed sync, download and hide bumps it), and where it is, in the same round
+trip as locker_cache's per-customer generation (bumped with it) and the customer's facts (their
+link, format choice, index state: page_content.Customer). A body nobody has
 rendered is assembled from the release cards (locker/release_cards.py): only the cards nobody
 rendered are rendered. Cached HTML is UTF-8 bytes, split where the request's CSRF token goes: a
 50-release page is ~800 kB, read from the cache, joined and sent without decoding, re-encoding or
@@ -61,7 +62,7 @@ __all__ = ["CSRF_MARK", "RenderedBody", "locker_body", "page_with_body", "render
 BODY_MARK = "<!--locker-body-->"
 CARDS_MARK = "<!--locker-cards-->"  # where the release cards' cached bytes are spliced in
 NONCE_MARK = "csp-nonce-mark-4f1c9e"  # in attributes (escaped): the shell holds no customer text
-VERSION = "b1"  # bumped when cached HTML changes shape, so rolling deploys never mix them
+VERSION = "b2"  # bumped when cached HTML changes shape, so rolling deploys never mix them
 PAGE_SECONDS = 3600
 PAUSED_SECONDS = 1.0  # how old the breaker reading a page goes by may be (upstream_breaker.py)
 BODY_TEMPLATE = "locker/locker.html#body"
@@ -95,15 +96,19 @@ class RenderedBody:
 def locker_body(request: HttpRequest, query: LockerQuery) -> RenderedBody | None:
     """The locker page's body, None when the customer has no linked account.
 
-    A repeat view of an indexed page reads one cache round trip and nothing else: the cache's
-    per-customer generation (bumped with every index generation and link change) and the page.
+    A repeat view of an indexed page reads two cache round trips and nothing else: the cache's
+    per-customer generation (bumped with every index generation and link change) with where the
+    page's body is, then the body. (Where, not the body itself: a first view then writes its
+    ~20-800 kB once.)
     """
     paused = breaker.paused(max_age=PAUSED_SECONDS)
     fast_key = _fast_key(query, paused)
     user = signed_in_user(request)
     keys, hit, known = locker_cache.lookup_page(user.pk, fast_key)
-    if isinstance(hit, tuple) and len(hit) == 2 and hit[1] > time.time() - settings.LOCKER_SYNC_SECONDS:
-        return RenderedBody(hit[0], get_token(request).encode())  # hit[1]: when the index was synced
+    if isinstance(hit, tuple) and len(hit) == 3 and hit[2] > time.time() - settings.LOCKER_SYNC_SECONDS:
+        chunks = safe_cache.get(hit[0], hit[1])  # hit: the body's key and version, when synced
+        if chunks is not None:
+            return RenderedBody(chunks, get_token(request).encode())
     if isinstance(known, Customer):
         found: Customer | None = known
     elif found := read_customer(user.pk):
@@ -128,7 +133,8 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> RenderedBody | None
         seconds = _seconds_fresh(page.rows)
         safe_cache.set(body_key, chunks, seconds, state.generation)
     if not sync.stale(state) and state.synced_at is not None:
-        locker_cache.store_html_for(keys, (chunks, state.synced_at.timestamp()), min(seconds, 300))
+        where = (body_key, state.generation, state.synced_at.timestamp())
+        locker_cache.store_html_for(keys, where, min(seconds, 300))
     return RenderedBody(chunks, get_token(request).encode())
 
 
