@@ -247,7 +247,10 @@ def search_context(page: LockerContent | IndexRows) -> dict:
     """The search form's context (index pages only: live pages have no search)."""
     if page.narrowed is None:
         return {"search_enabled": False}
-    return {"search_enabled": True, "facets": facets(page), "terms": page.narrowed.terms}
+    context = {"search_enabled": True, "terms": page.narrowed.terms}
+    if page.query.artist is not None or page.query.release is not None:  # their chips name them
+        context["facets"] = facets(page)
+    return context
 
 
 def facets(page: LockerContent | IndexRows) -> filters.Facets:
