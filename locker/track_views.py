@@ -163,7 +163,8 @@ def download_all(request: HtmxHttpRequest, release_id: int) -> HttpResponse:
     release = _fresh_release(request, release_id)
     if isinstance(release, HttpResponse):
         return release
-    return render(request, "locker/_download_all_panel.html", {"release": release})
+    context = {"release": release, "gap_ms": settings.LOCKER_DOWNLOAD_ALL_GAP_MS}
+    return render(request, "locker/_download_all_panel.html", context)
 
 
 @login_required

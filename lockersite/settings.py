@@ -334,6 +334,9 @@ LOCKER_CACHE_SECONDS = env_int("LOCKER_CACHE_SECONDS", 60, minimum=1)
 LOCKER_STALE_SECONDS = env_int("LOCKER_STALE_SECONDS", 24 * 3600, minimum=1)
 # The locker index (locker/library): a visit refreshes an index older than this in the background.
 LOCKER_SYNC_SECONDS = env_int("LOCKER_SYNC_SECONDS", 600, minimum=1)
+# "Download all" starts one download, then waits this long before the next (browsers take a quick
+# run of downloads from one page for a misbehaving site).
+LOCKER_DOWNLOAD_ALL_GAP_MS = env_int("LOCKER_DOWNLOAD_ALL_GAP_MS", 1500, minimum=0)
 # Leading words that sorting by artist or title ignores ("The Beatles" sorts under B), like
 # Navidrome's IgnoredArticles: space-separated, compared case-insensitively. Empty (the default):
 # the articles of every offered language (locker/library/articles.py, ARTICLES).

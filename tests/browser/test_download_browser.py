@@ -53,7 +53,10 @@ def test_play_streams_and_the_player_advances(page, linked_customer, sandboxed):
     screenshot(page, "player")
 
 
-def test_download_all_lists_what_will_happen_and_ends_saying_what_happened(page, linked_customer, sandboxed):
+def test_download_all_lists_what_will_happen_and_ends_saying_what_happened(
+    page, linked_customer, sandboxed, settings
+):
+    settings.LOCKER_DOWNLOAD_ALL_GAP_MS = 300  # the deployed default is 1500
     sign_in(page, linked_customer.email, PASSWORD)
     last_id = page.locator("li.state-last_download").first.get_attribute("id")
     album = page.locator("article", has=page.locator(f"#{last_id}"))
@@ -84,7 +87,8 @@ def test_download_all_lists_what_will_happen_and_ends_saying_what_happened(page,
     assert sandboxed.remaining(EMAIL, int(release_id), int(track_id)) == 0
 
 
-def test_download_all_in_a_format_chosen_for_the_whole_release(page, linked_customer, sandboxed):
+def test_download_all_in_a_format_chosen_for_the_whole_release(page, linked_customer, sandboxed, settings):
+    settings.LOCKER_DOWNLOAD_ALL_GAP_MS = 300  # the deployed default is 1500
     sign_in(page, linked_customer.email, PASSWORD)
     menus = page.locator("li.state-downloadable button.formats")  # menu.js adds them
     album = page.locator("article", has=menus.first)

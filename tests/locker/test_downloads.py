@@ -308,7 +308,9 @@ def test_a_withdrawn_track_cannot_be_played(customer_client, sandboxed):
     assert "url" not in response.json()
 
 
-def test_download_all_is_read_afresh_when_opened_and_says_what_will_happen(customer_client, sandboxed):
+def test_download_all_is_read_afresh_when_opened_and_says_what_will_happen(
+    customer_client, sandboxed, settings
+):
     row = small_locker(customer_client)["last_download"]
     page = customer_client.get("/locker/").content.decode()
     card = element(page, "article", id=f"release-{row['release']}")
@@ -319,6 +321,8 @@ def test_download_all_is_read_afresh_when_opened_and_says_what_will_happen(custo
     )
     html = panel.content.decode()
     assert panel.status_code == HTTPStatus.OK and "data-download-all" in html
+    gap = attribute(element(html, "form"), "data-gap-ms")
+    assert gap == str(settings.LOCKER_DOWNLOAD_ALL_GAP_MS) == "1500"  # between one download and the next
     assert "These will use their last download:" in html and re.search(
         r"\d+ of \d+ tracks will be downloaded", html
     )
