@@ -183,7 +183,8 @@ def _cached_order(user_id: int, generation: int):
         ids = safe_cache.get(key(query.sort), generation)
         if ids is None:
             orders = every_order(narrowed)
-            safe_cache.set_many({key(sort): ids for sort, ids in orders.items()}, CACHED_SECONDS, generation)
+            every = {key(sort): order for sort, order in orders.items()}
+            safe_cache.set_many(every, CACHED_SECONDS, generation)
             ids = orders[query.sort]
         return ids
 

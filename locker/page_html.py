@@ -250,9 +250,8 @@ def page_with_body(
                 _shells.pop(next(iter(_shells)))
             _shells[key] = shell
         nonce = get_nonce(request)
-        shell = shell.replace(
-            CSRF_MARK.encode(), body.token or get_token(request).encode()
-        )  # one mask a page
+        token = body.token or get_token(request).encode()  # the body's: one mask a page
+        shell = shell.replace(CSRF_MARK.encode(), token)
         shell = shell.replace(NONCE_MARK.encode(), str(nonce).encode() if nonce is not None else b"")
     head, tail = shell.split(BODY_MARK.encode(), 1)
     return body.response(head, tail)
