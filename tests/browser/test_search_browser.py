@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
@@ -124,15 +125,17 @@ def test_search_at_phone_width(browser, live_server, sandboxed):
         context.close()
 
 
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
 def test_search_filters_hide_and_artists_work_without_javascript(
-    browser, live_server, linked_customer, sandboxed
+    browser, live_server, linked_customer, sandboxed, width
 ):
     from locker.library import sync
     from tests.browser.helpers import sign_in
     from tests.helpers import PASSWORD
 
     assert sync.run(linked_customer.pk, full=True) == "synced"
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    viewport = {"width": width, "height": 844}
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, viewport=viewport)
     page = context.new_page()
     try:
         sign_in(page, linked_customer.email, PASSWORD)
@@ -170,5 +173,6 @@ def test_search_filters_hide_and_artists_work_without_javascript(
         expect(page).to_have_url(re.compile(r"artist=\d+"))
         expect(page.get_by_text(f"Artist: {name}")).to_be_visible()
         assert articles.count() >= 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         context.close()
