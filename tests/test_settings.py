@@ -52,5 +52,24 @@ def test_production_requires_secrets():
 
 
 def test_defaults_point_at_the_sandbox():
+    from tests.helpers import settings_in_subprocess
+
     result = start()
     assert result.returncode == 0, result.stderr
+    names = [
+        "SEVENDIGITAL_API_URL",
+        "SEVENDIGITAL_ACCOUNT_URL",
+        "SEVENDIGITAL_STREAM_URL",
+        "SEVENDIGITAL_MEDIA_HOSTS",
+    ]
+    expression = "[" + ", ".join(f"s.{name}" for name in names) + "]"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SEVENDIGITAL_", "SANDBOX_"))}
+    sandbox = "http://127.0.0.1:8001"  # make run's sandbox
+    assert settings_in_subprocess(expression, clean) == [
+        f"{sandbox}/1.2",
+        sandbox,
+        sandbox,
+        ["127.0.0.1:8001"],
+    ]
+    moved = settings_in_subprocess(expression, {**clean, "SANDBOX_URL": "http://127.0.0.1:9"})
+    assert moved == ["http://127.0.0.1:9/1.2", "http://127.0.0.1:9", "http://127.0.0.1:9", ["127.0.0.1:9"]]
