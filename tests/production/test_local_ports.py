@@ -96,6 +96,7 @@ def test_make_run_uses_the_ports_it_is_given(tmp_path):
     assert f"7digital sandbox at http://127.0.0.1:{sandbox_port}/" in log.read_text()
 
 
+@pytest.mark.slow
 def test_a_taken_sandbox_port_stops_make_run(tmp_path):
     """Whatever already listens on SANDBOX_PORT is never used quietly."""
     with socket.socket() as taken:

@@ -7,7 +7,12 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.markup import attribute, elements
+
+# Its own gunicorn stack takes ~10 s to start: CI's slow pass runs it, `make test` leaves it out.
+pytestmark = pytest.mark.slow
 
 
 def test_the_locker_is_served_with_production_headers(stack):
