@@ -81,25 +81,16 @@ def store(keys: CacheKeys, value: Any) -> Cached:
     return cached
 
 
-def lookup(user_id: int, query_key: str, variant: str = "") -> tuple[CacheKeys, Any]:
-    """The page's cache keys and its rendered HTML, if rendered in the customer's current generation:
-    one cache round trip for both. `variant` tells renders of one page apart (language, time zone).
-    The HTML is what store_html or store_html_for stored; None when there is none."""
-    html_key = _keys(user_id, 0, query_key, variant).html_key
-    found = safe_cache.call(cache.get_many, [_generation_key(user_id), html_key], default={})
-    generation = found.get(_generation_key(user_id)) or 0
-    return _keys(user_id, generation, query_key, variant), _current(found.get(html_key), generation)
-
-
-def lookup_page(user_id: int, query_key: str) -> tuple[CacheKeys, Any, Any]:
-    """Like lookup, and in the same round trip what store_facts stored for the customer in their
-    current generation (None when nothing is)."""
-    keys = _keys(user_id, 0, query_key)
-    names = [_generation_key(user_id), keys.html_key, _facts_key(user_id)]
+def lookup(user_id: int, query_key: str, variant: str = "") -> tuple[CacheKeys, Any, Any]:
+    """The page's cache keys, its rendered HTML and what store_facts stored for the customer, each
+    only if stored in the customer's current generation (else None): one cache round trip for all.
+    `variant` tells renders of one page apart (language, time zone). The HTML is what store_html or
+    store_html_for stored."""
+    names = [_generation_key(user_id), _keys(user_id, 0, query_key, variant).html_key, _facts_key(user_id)]
     found = safe_cache.call(cache.get_many, names, default={})
     generation = found.get(names[0]) or 0
     html, facts = (_current(found.get(name), generation) for name in names[1:])
-    return _keys(user_id, generation, query_key), html, facts
+    return _keys(user_id, generation, query_key, variant), html, facts
 
 
 def store_facts(keys: CacheKeys, facts: Any, seconds: int) -> None:

@@ -104,7 +104,7 @@ def locker_body(request: HttpRequest, query: LockerQuery) -> RenderedBody | None
     paused = breaker.paused(max_age=PAUSED_SECONDS)
     fast_key = _fast_key(query, paused)
     user = signed_in_user(request)
-    keys, hit, known = locker_cache.lookup_page(user.pk, fast_key)
+    keys, hit, known = locker_cache.lookup(user.pk, fast_key)
     if isinstance(hit, tuple) and len(hit) == 3 and hit[2] > time.time() - settings.LOCKER_SYNC_SECONDS:
         chunks = safe_cache.get(hit[0], hit[1])  # hit: the body's key and version, when synced
         if chunks is not None:
@@ -148,7 +148,7 @@ def _live_body(
     """Not indexed yet: a page from 7digital, its HTML cached while the page is fresh."""
     maybe_refresh(link, state)
     # The generation before the page: a link change in between then only drops this render.
-    keys, chunks = locker_cache.lookup(link.user_id, query.cache_key, render_variant())
+    keys, chunks, _ = locker_cache.lookup(link.user_id, query.cache_key, render_variant())
     status = 200
     if chunks is None:
         result = load_locker(link, query, keys=keys)
