@@ -37,6 +37,8 @@ def start(**env) -> subprocess.CompletedProcess:
         ("WIDGET_FRAME_ANCESTORS", "shop.example"),
         ("REDIS_URL", "http://127.0.0.1:6379"),
         ("SEVENDIGITAL_SHOP_ID", "thirty-four"),
+        ("LOCKER_DOWNLOAD_ALL_GAP_MS", "a while"),
+        ("LOCKER_DOWNLOAD_ALL_GAP_MS", "-1"),
     ],
 )
 def test_a_bad_value_fails_at_start_up_naming_the_variable(name, value):
