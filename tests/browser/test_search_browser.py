@@ -176,3 +176,28 @@ def test_search_filters_hide_and_artists_work_without_javascript(
         assert page.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         context.close()
+
+
+def test_typing_just_after_results_arrive_still_searches(page, linked_customer, sandboxed):
+    """A keystroke in the moment new results are swapped in (before htmx would settle them) is
+    searched too: the results never stay behind what the box says."""
+    from locker.library import sync
+    from tests.browser.helpers import sign_in
+    from tests.helpers import PASSWORD
+
+    assert sync.run(linked_customer.pk, full=True) == "synced"
+    sign_in(page, linked_customer.email, PASSWORD)
+    articles = page.get_by_role("article")
+    expect(articles).to_have_count(4)
+    # The customer clears the box the instant "nothing matches" arrives.
+    page.evaluate(
+        """() => document.body.addEventListener("htmx:afterSwap", () => setTimeout(() => {
+             const box = document.getElementById("locker-q");
+             box.value = "";
+             box.dispatchEvent(new Event("input", {bubbles: true}));
+           }, 0), {once: true})"""
+    )
+    page.get_by_role("searchbox", name=re.compile("Search")).fill("zzzz-nothing")
+    expect(page.get_by_role("heading", name="Nothing matches")).to_be_visible()
+    expect(articles).to_have_count(4)
+    expect(page).not_to_have_url(re.compile(r"q=zzzz"))
