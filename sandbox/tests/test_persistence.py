@@ -63,3 +63,29 @@ def test_the_tokens_command_honours_sandbox_db(tmp_path, monkeypatch):
     )
     assert result.stdout == "small-token small-secret=\n", result.stderr
     assert env_db.exists()
+
+
+def test_a_reset_restores_every_locker_row_whatever_changed_it(tmp_path):
+    """Downloads, removed purchases and rows added behind the store's back (another connection)
+    all go back to the demo data: a reset restores only what changed, so it must see every change."""
+    import sqlite3
+
+    from sandbox.store import Store
+
+    db = tmp_path / "rows.sqlite3"
+    store = Store(db)
+    everything = "SELECT * FROM locker ORDER BY account_id, release_id, track_id"
+    seed = store._query(everything)
+    account, release, track = seed[0][:3]
+    assert store.use_download(account, release, track)
+    assert store.remove_purchase(seed[-1][0], seed[-1][1]) >= 1
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("INSERT INTO locker VALUES ('x', 1, 2, 3, '2020-01-01', 0, 5)")
+    other.execute("UPDATE locker SET remaining = 0 WHERE rowid IN (SELECT rowid FROM locker LIMIT 3 OFFSET 7)")
+    other.close()
+    assert store._query(everything) != seed
+    store.reset()
+    assert store._query(everything) == seed
+    store.reset()  # nothing changed since: still the demo data
+    assert store._query(everything) == seed
+    store.close()

@@ -232,8 +232,9 @@ def test_a_page_from_an_origin_not_allowed_cannot_frame_the_widget(
         lambda message: refusals.append(message.text) if "frame-ancestors" in message.text else None,
     )
     other_site.pages["/"] = snippet_page(live_server.url, shop())
-    page.goto(f"{other_site.origin}/")
-    page.wait_for_timeout(1500)
+    with page.expect_console_message(lambda message: "frame-ancestors" in message.text):
+        page.goto(f"{other_site.origin}/")
+    page.wait_for_timeout(200)  # anything the widget would post to the page has had its turn
     # Chromium replaced the widget with its error page and said why; nothing reached the page.
     assert widget_frame(page).url.startswith("chrome-error://")
     assert any(f"frame-ancestors 'self' {partner_site.origin}" in text for text in refusals), refusals
