@@ -140,7 +140,9 @@ class Store:
             if self._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
                 return
             # A new or older sandbox file: start again, it only ever holds demo data.
-            drops = "".join(f"DROP TABLE IF EXISTS {t};\n" for t in (*TABLES, "locker_seed", "locker_changed"))
+            drops = "".join(
+                f"DROP TABLE IF EXISTS {t};\n" for t in (*TABLES, "locker_seed", "locker_changed")
+            )
             self._conn.executescript(
                 f"BEGIN;\n{drops}{SCHEMA}PRAGMA user_version={SCHEMA_VERSION};\nCOMMIT;"
             )

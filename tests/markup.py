@@ -9,6 +9,7 @@ so this keeps a page's text as written.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -55,6 +56,7 @@ class _TreeBuilder(HTMLParser):
         self.open[-1].children.append(data)
 
 
+@lru_cache(maxsize=16)  # tests ask one page for several elements: it is read once (never change it)
 def parse(html: str) -> Element:
     builder = _TreeBuilder()
     builder.feed(html)

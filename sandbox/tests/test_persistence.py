@@ -81,7 +81,9 @@ def test_a_reset_restores_every_locker_row_whatever_changed_it(tmp_path):
     assert store.remove_purchase(seed[-1][0], seed[-1][1]) >= 1
     other = sqlite3.connect(db, isolation_level=None)
     other.execute("INSERT INTO locker VALUES ('x', 1, 2, 3, '2020-01-01', 0, 5)")
-    other.execute("UPDATE locker SET remaining = 0 WHERE rowid IN (SELECT rowid FROM locker LIMIT 3 OFFSET 7)")
+    other.execute(
+        "UPDATE locker SET remaining = 0 WHERE rowid IN (SELECT rowid FROM locker LIMIT 3 OFFSET 7)"
+    )
     other.close()
     assert store._query(everything) != seed
     store.reset()
