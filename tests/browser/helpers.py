@@ -24,10 +24,29 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def sign_in(page, email: str, password: str) -> None:
+    """Through the sign-in form, as a customer does."""
     page.goto("/accounts/login/")
     page.get_by_label(re.compile("^Email")).fill(email)
     page.get_by_label(re.compile("^Password")).fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def signed_in(page, user, to: str = "/locker/") -> None:
+    """Open `to` already signed in as `user`: the session cookie the form would have set, for tests
+    about what comes after (the form has its own: test_locker_browser.py, test_i18n_browser.py)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session = {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+    }
+    page.context.add_cookies(
+        [{**session, "domain": "localhost", "path": "/", "httpOnly": True, "sameSite": "Lax"}]
+    )
+    page.goto(to)
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:

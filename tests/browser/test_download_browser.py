@@ -7,14 +7,13 @@ import re
 from playwright.sync_api import expect
 
 from locker.models import DownloadEvent
-from tests.browser.helpers import axe_violations, screenshot, sign_in, wait_until
-from tests.helpers import PASSWORD
+from tests.browser.helpers import axe_violations, screenshot, signed_in, wait_until
 
 EMAIL = "small@sandbox.test"
 
 
 def test_downloading_the_last_copy_downloads_and_disables_the_button(page, linked_customer, sandboxed):
-    sign_in(page, linked_customer.email, PASSWORD)
+    signed_in(page, linked_customer)
     row = page.locator("li.state-last_download").first
     row_id = row.get_attribute("id")
     _, release_id, track_id = row_id.split("-")
@@ -36,7 +35,7 @@ def test_downloading_the_last_copy_downloads_and_disables_the_button(page, linke
 
 
 def test_play_streams_and_the_player_advances(page, linked_customer, sandboxed):
-    sign_in(page, linked_customer.email, PASSWORD)
+    signed_in(page, linked_customer)
     row = page.locator("li.state-exhausted").first  # exhausted tracks still play
     _, release_id, track_id = row.get_attribute("id").split("-")
     before = sandboxed.remaining(EMAIL, int(release_id), int(track_id))
@@ -57,7 +56,7 @@ def test_download_all_lists_what_will_happen_and_ends_saying_what_happened(
     page, linked_customer, sandboxed, settings
 ):
     settings.LOCKER_DOWNLOAD_ALL_GAP_MS = 300  # the deployed default is 1500
-    sign_in(page, linked_customer.email, PASSWORD)
+    signed_in(page, linked_customer)
     last_id = page.locator("li.state-last_download").first.get_attribute("id")
     album = page.locator("article", has=page.locator(f"#{last_id}"))
     ready = album.locator("li.track button.download:not([disabled])").count()
@@ -89,7 +88,7 @@ def test_download_all_lists_what_will_happen_and_ends_saying_what_happened(
 
 def test_download_all_in_a_format_chosen_for_the_whole_release(page, linked_customer, sandboxed, settings):
     settings.LOCKER_DOWNLOAD_ALL_GAP_MS = 300  # the deployed default is 1500
-    sign_in(page, linked_customer.email, PASSWORD)
+    signed_in(page, linked_customer)
     menus = page.locator("li.state-downloadable button.formats")  # menu.js adds them
     album = page.locator("article", has=menus.first)
     wanted = album.locator("li.track button.download:not([disabled])").count()
@@ -114,7 +113,7 @@ def test_download_all_in_a_format_chosen_for_the_whole_release(page, linked_cust
 def test_the_format_menu_by_keyboard_alone(page, linked_customer, sandboxed):
     """APG menu button: Enter opens on the first item, arrows move, Escape closes and returns
     focus, Enter on an item downloads in that format; the row's buttons never move."""
-    sign_in(page, linked_customer.email, PASSWORD)
+    signed_in(page, linked_customer)
     assert axe_violations(page) == []  # (reloads the page with axe-core)
     row = page.locator("li.state-downloadable", has=page.locator("button.formats")).first
     row_id = row.get_attribute("id")
@@ -166,7 +165,7 @@ def test_without_javascript_the_download_button_posts_and_other_formats_have_a_p
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False, accept_downloads=True)
     page = context.new_page()
     try:
-        sign_in(page, linked_customer.email, PASSWORD)
+        signed_in(page, linked_customer)
         row = page.locator("li.state-downloadable", has=page.locator("button.download[data-formats]")).first
         _, release_id, track_id = row.get_attribute("id").split("-")
         with page.expect_download() as download_info:
@@ -193,7 +192,7 @@ def test_a_refusal_by_the_media_host_keeps_the_customer_on_their_locker(page, li
     """The last copy is taken elsewhere between our re-check and the browser's fetch: the media
     host answers its XML error. The customer stays on the locker page, which says what happened,
     and the history tells the refusal from a download started."""
-    sign_in(page, linked_customer.email, PASSWORD)
+    signed_in(page, linked_customer)
     locker_url = page.url
     row = page.locator("li.state-last_download").first
     row_id = row.get_attribute("id")

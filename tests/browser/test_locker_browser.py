@@ -72,12 +72,11 @@ def test_sign_up_link_and_see_every_track_state(page, sandboxed):
 
 
 def test_paging_and_sorting_swap_only_the_list(page, customer, sandboxed):
-    from tests.browser.helpers import sign_in
-    from tests.helpers import PASSWORD as CUSTOMER_PASSWORD
+    from tests.browser.helpers import signed_in
     from tests.helpers import link_to_sandbox
 
     link_to_sandbox(customer, sandboxed, "demo@sandbox.test")
-    sign_in(page, customer.email, CUSTOMER_PASSWORD)
+    signed_in(page, customer)
     expect(page.get_by_role("article")).to_have_count(10)
     page.evaluate("window.__marker = 'same document'")
 
@@ -106,12 +105,11 @@ def test_paging_and_sorting_swap_only_the_list(page, customer, sandboxed):
 def test_back_while_a_page_is_loading_keeps_history_and_list_in_step(page, customer, sandboxed):
     """Back pressed while "Last" is still loading: the customer gets the entry they went back to,
     and the late answer neither replaces the list nor pushes its URL over the entry ahead."""
-    from tests.browser.helpers import sign_in
-    from tests.helpers import PASSWORD as CUSTOMER_PASSWORD
+    from tests.browser.helpers import signed_in
     from tests.helpers import link_to_sandbox
 
     link_to_sandbox(customer, sandboxed, "demo@sandbox.test")
-    sign_in(page, customer.email, CUSTOMER_PASSWORD)
+    signed_in(page, customer)
     expect(page.get_by_role("article")).to_have_count(10)
     page.get_by_label("Per page").select_option("20")
     expect(page.get_by_role("article")).to_have_count(20)
@@ -142,10 +140,9 @@ def test_back_while_a_page_is_loading_keeps_history_and_list_in_step(page, custo
 
 
 def test_the_locker_works_at_phone_width(phone, linked_customer, sandboxed):
-    from tests.browser.helpers import sign_in
-    from tests.helpers import PASSWORD as CUSTOMER_PASSWORD
+    from tests.browser.helpers import signed_in
 
-    sign_in(phone, linked_customer.email, CUSTOMER_PASSWORD)
+    signed_in(phone, linked_customer)
     expect(phone.get_by_role("article")).to_have_count(4)
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"page scrolls sideways at phone width ({width}px)"
@@ -158,7 +155,7 @@ def test_the_locker_works_without_javascript(browser, live_server, linked_custom
 
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
-    sign_in(page, linked_customer.email, CUSTOMER_PASSWORD)
+    sign_in(page, linked_customer.email, CUSTOMER_PASSWORD)  # the sign-in form without JavaScript too
     expect(page.get_by_role("article")).to_have_count(4)
     page.get_by_label("Sort by").select_option("releaseTitle desc")
     page.get_by_role("button", name="Show").click()

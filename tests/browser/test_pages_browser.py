@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from locker.models import DownloadEvent
-from tests.browser.helpers import axe_violations, sign_in
-from tests.helpers import PASSWORD, link_to_sandbox
+from tests.browser.helpers import axe_violations, signed_in
+from tests.helpers import link_to_sandbox
 
 LABELS = ["Track", "Artist", "Release", "Format", "When (UTC)", "Outcome"]
 NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
@@ -45,8 +45,7 @@ def test_the_history_stacks_with_labels_and_pages_on_one_line(on_a_phone, custom
             outcome="redirected", created_at=start + timedelta(minutes=n),
         )  # fmt: skip
     page = on_a_phone
-    sign_in(page, customer.email, PASSWORD)
-    page.goto("/locker/history/")
+    signed_in(page, customer, to="/locker/history/")
     table = page.get_by_role("table")
     expect(table.get_by_role("columnheader")).to_have_text(LABELS)  # a real table for assistive technology
     first_row = table.get_by_role("row").nth(1)
@@ -70,8 +69,7 @@ def test_the_history_stacks_with_labels_and_pages_on_one_line(on_a_phone, custom
 def test_the_locker_pagination_fits_one_line_on_a_phone(on_a_phone, customer, sandboxed):
     link_to_sandbox(customer, sandboxed, "demo@sandbox.test")  # 68 releases: 7 pages of 10
     page = on_a_phone
-    sign_in(page, customer.email, PASSWORD)
-    page.goto("/locker/?page=2")
+    signed_in(page, customer, to="/locker/?page=2")
     nav = page.get_by_role("navigation", name="Pages")
     expect(nav).to_contain_text("Page 2 of 7")
     expect(nav.get_by_role("link", name="Previous")).to_be_visible()

@@ -9,8 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import AXE, screenshot, sign_in, wait_until
-from tests.helpers import PASSWORD, link_to_sandbox
+from tests.browser.helpers import AXE, screenshot, signed_in, wait_until
+from tests.helpers import link_to_sandbox
 
 EMAIL = "small@sandbox.test"
 AUDIO = "document.getElementById('player-audio')"
@@ -58,7 +58,7 @@ def serious_violations(page) -> list[str]:
 
 
 def test_the_locker_by_keyboard_alone(page, indexed_customer, sandboxed):
-    sign_in(page, indexed_customer.email, PASSWORD)
+    signed_in(page, indexed_customer)
     expect(page.get_by_role("heading", name="My music")).to_be_visible()
 
     # Find a track: Tab to the search box and type.
@@ -120,7 +120,7 @@ def test_the_locker_by_keyboard_alone(page, indexed_customer, sandboxed):
 
 
 def test_the_skip_link_reaches_the_player(page, linked_customer):
-    sign_in(page, linked_customer.email, PASSWORD)
+    signed_in(page, linked_customer)
     skip = page.get_by_role("link", name="Skip to player")
     expect(skip).to_be_hidden()  # nothing to skip to before anything plays
     start_playing(page, page.locator("li.state-exhausted").first)
@@ -139,7 +139,7 @@ def test_the_skip_link_reaches_the_player(page, linked_customer):
 
 
 def test_shortcuts_never_fire_in_the_search_field(page, indexed_customer):
-    sign_in(page, indexed_customer.email, PASSWORD)
+    signed_in(page, indexed_customer)
     row = page.locator("li.state-exhausted").first
     start_playing(page, row)
     title = now_playing(page).text_content()
@@ -174,7 +174,7 @@ def test_shortcuts_never_fire_in_the_search_field(page, indexed_customer):
 
 def test_the_shortcuts_dialog_opens_on_question_mark_and_closes_on_escape(page, linked_customer):
     page.add_init_script(path=str(AXE))  # an init script runs outside the page's CSP
-    sign_in(page, linked_customer.email, PASSWORD)
+    signed_in(page, linked_customer)
     start_playing(page, page.locator("li.state-exhausted").first)
     assert serious_violations(page) == []  # the page with its player showing and a row pressed
     opener = page.locator("button.play").first
@@ -199,7 +199,7 @@ def test_the_shortcuts_dialog_opens_on_question_mark_and_closes_on_escape(page, 
 
 
 def test_the_volume_and_mute_are_remembered(page, linked_customer):
-    sign_in(page, linked_customer.email, PASSWORD)
+    signed_in(page, linked_customer)
     start_playing(page, page.locator("li.state-exhausted").first)
     volume = page.get_by_role("slider", name="Volume")
     volume.focus()
@@ -222,7 +222,7 @@ def test_the_volume_and_mute_are_remembered(page, linked_customer):
 
 
 def test_focus_stays_in_a_row_whose_download_button_is_now_disabled(page, linked_customer, sandboxed):
-    sign_in(page, linked_customer.email, PASSWORD)
+    signed_in(page, linked_customer)
     row = page.locator("li.state-last_download").first
     row_id = row.get_attribute("id")
     button = row.get_by_role("button", name=re.compile(r"^Download MP3 320"))
@@ -240,7 +240,7 @@ def test_focus_stays_in_a_row_whose_download_button_is_now_disabled(page, linked
 def test_nothing_focused_hides_under_the_player_bar(page, customer, sandboxed):
     """Tab through a 10-release page with the player showing: every focused element's box is clear of the bar."""
     link_to_sandbox(customer, sandboxed, "demo@sandbox.test")
-    sign_in(page, customer.email, PASSWORD)
+    signed_in(page, customer)
     expect(page.get_by_role("article")).to_have_count(10)
     start_playing(page, page.locator("button.play:not(:disabled)").first.locator("xpath=ancestor::li"))
     page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
@@ -268,7 +268,7 @@ def test_nothing_focused_hides_under_the_player_bar(page, customer, sandboxed):
 
 
 def test_music_goes_on_across_boosted_navigation(page, linked_customer):
-    sign_in(page, linked_customer.email, PASSWORD)
+    signed_in(page, linked_customer)
     start_playing(page, page.locator("li.state-exhausted").first)
     title = now_playing(page).text_content()
     page.evaluate("window.__marker = 'same document'")
@@ -313,7 +313,7 @@ def test_music_goes_on_across_boosted_navigation(page, linked_customer):
 
 def test_the_player_fits_a_phone(phone, linked_customer):
     phone.add_init_script(path=str(AXE))
-    sign_in(phone, linked_customer.email, PASSWORD)
+    signed_in(phone, linked_customer)
     start_playing(phone, phone.locator("li.state-exhausted").first)
     bar = phone.get_by_role("region", name="Player")
     expect(bar.get_by_role("button", name="Pause")).to_be_visible()

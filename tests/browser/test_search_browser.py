@@ -130,15 +130,14 @@ def test_search_filters_hide_and_artists_work_without_javascript(
     browser, live_server, linked_customer, sandboxed, width
 ):
     from locker.library import sync
-    from tests.browser.helpers import sign_in
-    from tests.helpers import PASSWORD
+    from tests.browser.helpers import signed_in
 
     assert sync.run(linked_customer.pk, full=True) == "synced"
     viewport = {"width": width, "height": 844}
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False, viewport=viewport)
     page = context.new_page()
     try:
-        sign_in(page, linked_customer.email, PASSWORD)
+        signed_in(page, linked_customer)
         articles = page.get_by_role("article")
         expect(articles).to_have_count(4)
         # Search: a plain GET form, its Search button.
@@ -182,11 +181,10 @@ def test_typing_just_after_results_arrive_still_searches(page, linked_customer, 
     """A keystroke in the moment new results are swapped in (before htmx would settle them) is
     searched too: the results never stay behind what the box says."""
     from locker.library import sync
-    from tests.browser.helpers import sign_in
-    from tests.helpers import PASSWORD
+    from tests.browser.helpers import signed_in
 
     assert sync.run(linked_customer.pk, full=True) == "synced"
-    sign_in(page, linked_customer.email, PASSWORD)
+    signed_in(page, linked_customer)
     articles = page.get_by_role("article")
     expect(articles).to_have_count(4)
     # The customer clears the box the instant "nothing matches" arrives.

@@ -8,8 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from locker.support.models import AuditEntry
-from tests.browser.helpers import axe_violations, screenshot, sign_in
-from tests.helpers import PASSWORD
+from tests.browser.helpers import axe_violations, screenshot, signed_in
 from tests.support.helpers import make_support_user
 
 
@@ -21,8 +20,7 @@ def support_member(customer_factory):
 def test_support_finds_a_customer_by_email_and_sees_why_a_track_cannot_be_downloaded(
     page, support_member, linked_customer, sandboxed
 ):
-    sign_in(page, support_member.email, PASSWORD)
-    page.goto("/admin/")
+    signed_in(page, support_member, to="/admin/")
     page.get_by_role("link", name="Users").first.click()
     page.locator("#searchbar").fill(linked_customer.email)
     page.get_by_role("button", name="Search").click()
@@ -57,8 +55,7 @@ def test_support_finds_a_customer_by_email_and_sees_why_a_track_cannot_be_downlo
 
 
 def test_support_refreshes_a_locker_after_confirming(page, support_member, linked_customer, sandboxed):
-    sign_in(page, support_member.email, PASSWORD)
-    page.goto(f"/admin/auth/user/{linked_customer.pk}/locker/")
+    signed_in(page, support_member, to=f"/admin/auth/user/{linked_customer.pk}/locker/")
     page.get_by_role("link", name="Refresh the cached locker").click()
     expect(page.get_by_text("Drops every cached page")).to_be_visible()
     page.get_by_role("button", name="Yes, refresh").click()

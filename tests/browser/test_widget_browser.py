@@ -13,8 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_ARGS, screenshot, sign_in
-from tests.helpers import PASSWORD
+from tests.browser.helpers import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_ARGS, screenshot, signed_in
 from tests.widget.helpers import make_partner
 
 EMAIL = "small@sandbox.test"
@@ -306,8 +305,7 @@ def test_screenshots_at_narrow_widths(partner_page, partner_site, live_server, s
 
 
 def test_the_embed_page_previews_and_offers_the_snippet(page, linked_customer, live_server):
-    sign_in(page, linked_customer.email, PASSWORD)
-    page.goto("/widget/?layout=full&theme=dark&accent=e4007c&width=360")
+    signed_in(page, linked_customer, to="/widget/?layout=full&theme=dark&accent=e4007c&width=360")
     expect(page.get_by_role("heading", name="Embed the locker on your site")).to_be_visible()
     preview = page.frame_locator("#widget-preview")
     expect(preview.get_by_role("article")).to_have_count(4)
@@ -320,8 +318,7 @@ def test_the_embed_page_previews_and_offers_the_snippet(page, linked_customer, l
 def test_the_embed_page_fits_a_phone(browser, live_server, sandboxed, linked_customer):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     page = context.new_page()
-    sign_in(page, linked_customer.email, PASSWORD)
-    page.goto("/widget/")
+    signed_in(page, linked_customer, to="/widget/")
     preview = page.frame_locator("#widget-preview")
     expect(preview.get_by_role("article")).to_have_count(4)
     # Nothing widens the page: the snippet's long lines scroll inside their own box.
