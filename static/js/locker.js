@@ -55,7 +55,7 @@
           if (url) { LockerDownloads.start(url, r.headers.get("X-Download-Refused-Url"), row.id, fields.format); started++; } else { skipped++; }
           LockerDownloads.refresh(row.id, 200);
         }, function () { skipped++; })
-        .then(function () { setTimeout(function () { next(i + 1); }, Number(form.dataset.gapMs || 1500)); });
+        .then(function () { setTimeout(function () { next(i + 1); }, Number(form.dataset.gapMs)); });
     }
     next(0);
   }

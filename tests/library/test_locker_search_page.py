@@ -94,6 +94,9 @@ def test_no_match_is_said_in_words(ada_client):
     html = ada_client.get("/locker/", {"q": "zzzzqqqq"}).content.decode()
     assert "Nothing matches" in html and "No releases match “zzzzqqqq”" in html
     assert "Clear all" in html or "clear all" in html
+    clear = element(element(html, "div", class_="empty"), "a")
+    assert text(clear) == "clear all"
+    assert (attribute(clear, "href") or "").startswith("/locker/?") and "zzzz" not in attribute(clear, "href")
 
 
 @pytest.mark.parametrize("q", HOSTILE)
