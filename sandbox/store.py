@@ -60,22 +60,24 @@ CREATE TRIGGER locker_deleted AFTER DELETE ON locker BEGIN
     INSERT OR IGNORE INTO locker_changed VALUES (OLD.account_id, OLD.release_id, OLD.track_id);
 END;
 """
-# A reset puts back only the locker rows changed since the last one (the triggers above note them,
-# whichever connection made the change): over 20,000 rows copied per test cost the suite ~20 s.
-RESTORE_CHANGED = """
-DELETE FROM locker WHERE (account_id, release_id, track_id) IN (SELECT * FROM locker_changed);
-INSERT INTO locker SELECT s.* FROM locker_seed s JOIN locker_changed USING (account_id, release_id, track_id);
-DELETE FROM locker_changed;
-"""
-TABLES = (
+# What a reset empties; the locker gets back only the rows changed since the last reset (the
+# triggers above note them, whichever connection made the change): copying its 20,000 rows again
+# for every test cost the suite ~20 s.
+EMPTIED_BY_RESET = (
     "consumers",
     "accounts",
     "request_tokens",
     "access_tokens",
     "nonces",
-    "locker",
     "settings",
 )
+RESTORE_CHANGED = (
+    "DELETE FROM locker WHERE (account_id, release_id, track_id) IN (SELECT * FROM locker_changed)",
+    "INSERT INTO locker SELECT s.* FROM locker_seed s"
+    " JOIN locker_changed USING (account_id, release_id, track_id)",
+    "DELETE FROM locker_changed",
+)
+TABLES = (*EMPTIED_BY_RESET, "locker", "locker_seed", "locker_changed")
 NONCE_KEEP_SECONDS = 900  # longer than the ±300 s timestamp window, so a replay is always caught
 REQUEST_TOKEN_TTL = 900
 
@@ -140,14 +142,12 @@ class Store:
             if self._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
                 return
             # A new or older sandbox file: start again, it only ever holds demo data.
-            drops = "".join(
-                f"DROP TABLE IF EXISTS {t};\n" for t in (*TABLES, "locker_seed", "locker_changed")
-            )
+            drops = "".join(f"DROP TABLE IF EXISTS {t};\n" for t in TABLES)
             self._conn.executescript(
                 f"BEGIN;\n{drops}{SCHEMA}PRAGMA user_version={SCHEMA_VERSION};\nCOMMIT;"
             )
             # The demo lockers (over 20,000 rows with the big account) are generated once per
-            # file; a reset copies them in SQL, which keeps the tests' per-test reset cheap.
+            # file, kept as the seed that a reset restores changed rows from.
             with self._transaction() as db:
                 db.executemany(
                     "INSERT INTO locker_seed VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -157,13 +157,14 @@ class Store:
                         for r in demo_locker_rows()
                     ],
                 )  # fmt: skip
+                db.execute("INSERT INTO locker SELECT * FROM locker_seed")
+                db.execute("DELETE FROM locker_changed")
 
     def reset(self) -> None:
         """Forget everything (tokens, counts, faults) and load the demo data again."""
         with self._transaction() as db:
-            for table in TABLES:
-                if table != "locker":
-                    db.execute(f"DELETE FROM {table}")  # noqa: S608 (our own constant names)
+            for table in EMPTIED_BY_RESET:
+                db.execute(f"DELETE FROM {table}")  # noqa: S608 (our own constant names)
             db.execute(
                 "INSERT INTO consumers VALUES (?, ?)", (DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET)
             )
@@ -174,12 +175,8 @@ class Store:
                     "INSERT INTO access_tokens VALUES (?, ?, ?, ?, 0, 1, ?)",
                     (a.token, a.token_secret, DEMO_CONSUMER_KEY, a.id, now),
                 )
-            if db.execute("SELECT 1 FROM locker LIMIT 1").fetchone():
-                for statement in RESTORE_CHANGED.strip().splitlines():
-                    db.execute(statement)
-            else:  # a new file: the whole demo locker
-                db.execute("INSERT INTO locker SELECT * FROM locker_seed")
-                db.execute("DELETE FROM locker_changed")
+            for statement in RESTORE_CHANGED:
+                db.execute(statement)
 
     # Consumers and accounts
 
